@@ -1,0 +1,6 @@
+/**
+ * Causeway's GitOps backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { gitopsPlugin as default } from './plugin';
