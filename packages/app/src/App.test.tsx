@@ -1,28 +1,43 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  const originalEnv = process.env;
+  afterEach(() => {
+    process.env = originalEnv;
+  });
+
+  it('greets a signed-out user with the configured sign-in options', async () => {
+    // Outside the CLI the app reads its config from APP_CONFIG, once per app
+    // instance, hence a single render in this file.
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
-            backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
+            app: {
+              title: 'Causeway',
+              baseUrl: 'http://localhost:3000',
+              signIn: { providers: ['github', 'guest'] },
             },
+            backend: { baseUrl: 'http://localhost:3000' },
           },
           context: 'test',
         },
       ] as any,
     };
 
-    const rendered = render(App.createRoot());
+    render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    expect(
+      await screen.findByRole('heading', { name: 'Causeway', level: 1 }),
+    ).toBeInTheDocument();
+    await screen.findByText('Select a sign-in method');
+    const [github, guest, ...others] = screen.getAllByRole('listitem');
+    expect(others).toEqual([]);
+    expect(github).toHaveTextContent(/^GitHub/);
+    expect(within(github).getByRole('button')).toHaveTextContent('Sign In');
+    expect(guest).toHaveTextContent(/^Guest/);
+    expect(within(guest).getByRole('button')).toHaveTextContent('Enter');
   });
 });

@@ -1,8 +1,10 @@
 import { createApp } from '@backstage/frontend-defaults';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
+// Plugins are discovered from package.json (app-config `app.packages: all`);
+// only the app's own modules are listed here.
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [signInModule, navModule, homeModule],
 });

@@ -1,0 +1,1 @@
+export { GoldenPaths } from './GoldenPaths';

@@ -1,0 +1,66 @@
+/*
+ * The plugins and modules Causeway's backend runs, on the new backend system.
+ * Kept apart from index.ts so the integration tests start exactly this set.
+ */
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import appBackend from '@backstage/plugin-app-backend';
+import proxyBackend from '@backstage/plugin-proxy-backend';
+import authBackend from '@backstage/plugin-auth-backend';
+import authBackendModuleGuestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
+import authBackendModuleGithubProvider from '@backstage/plugin-auth-backend-module-github-provider';
+import authBackendModuleOidcProvider from '@backstage/plugin-auth-backend-module-oidc-provider';
+import catalogBackend from '@backstage/plugin-catalog-backend';
+import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
+import catalogBackendModuleUnprocessed from '@backstage/plugin-catalog-backend-module-unprocessed';
+import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
+import permissionBackend from '@backstage/plugin-permission-backend';
+import permissionBackendModulePolicy from '@causeway/plugin-permission-backend-module-policy';
+import searchBackend from '@backstage/plugin-search-backend';
+import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
+import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
+import gitopsBackend from '@causeway/plugin-gitops-backend';
+import eventsBackend from '@backstage/plugin-events-backend';
+import userSettingsBackend from '@backstage/plugin-user-settings-backend';
+import signalsBackend from '@backstage/plugin-signals-backend';
+
+export const backendFeatures: BackendFeature[] = [
+  // Serves the built frontend, so the portal is one process on one port.
+  appBackend,
+  proxyBackend,
+
+  // Sign-in: guest for the embedded default; GitHub and OIDC when configured.
+  authBackend,
+  authBackendModuleGuestProvider,
+  authBackendModuleGithubProvider,
+  authBackendModuleOidcProvider,
+
+  // Catalog, with templates as entities and processing errors exposed.
+  catalogBackend,
+  catalogBackendModuleScaffolderEntityModel,
+  catalogBackendModuleLogs,
+  catalogBackendModuleUnprocessed,
+
+  scaffolderBackend,
+  scaffolderBackendModuleGithub,
+
+  permissionBackend,
+  permissionBackendModulePolicy,
+
+  // Search: the Postgres engine registers itself only when the database is
+  // PostgreSQL; on SQLite the search backend falls back to its in-memory engine.
+  searchBackend,
+  searchBackendModulePg,
+  searchBackendModuleCatalog,
+
+  kubernetesBackend,
+
+  gitopsBackend,
+
+  // Lets the catalog and signals hear about changes made in other processes.
+  eventsBackend,
+  userSettingsBackend,
+  signalsBackend,
+];

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { JsonObject, JsonValue } from '@backstage/types';
+import yaml from 'yaml';
+import { backendFeatures } from '../features';
+import {
+  BackendDatabaseId,
+  createBackendTestDatabase,
+} from './backendTestDatabases';
+
+export const repoRoot = path.resolve(__dirname, '../../../..');
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Config files merge like this: objects key by key, anything else replaced. */
+export function mergeConfig(base: JsonObject, override: JsonObject): JsonObject {
+  const result: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = result[key];
+    result[key] =
+      isObject(current) && isObject(value) ? mergeConfig(current, value) : value;
+  }
+  return result;
+}
+
+/**
+ * The repository's app-config.yaml, with file locations made absolute (they
+ * are relative to the repository root, where the portal runs).
+ */
+export function loadAppConfig(): JsonObject {
+  const config = yaml.parse(
+    fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+  ) as JsonObject;
+  const catalog = config.catalog as JsonObject;
+  catalog.locations = (catalog.locations as JsonObject[]).map(location =>
+    location.type === 'file'
+      ? { ...location, target: path.resolve(repoRoot, String(location.target)) }
+      : location,
+  );
+  return config;
+}
+
+export type CausewayTestBackend = Awaited<ReturnType<typeof startTestBackend>> & {
+  /** The backend's base URL, e.g. http://localhost:43210 */
+  baseUrl: string;
+};
+
+/**
+ * Starts the backend's own plugin set (features.ts) with the repository's
+ * app-config.yaml on the given database, with the real auth, user-info and
+ * permission services, so tokens and policy decisions are the production
+ * ones. Returns the backend and a cleanup for the database.
+ */
+export async function startCausewayBackend(options: {
+  database: BackendDatabaseId;
+  config?: JsonObject;
+  /** Catalog locations registered next to the ones in app-config.yaml. */
+  extraLocations?: JsonObject[];
+  extraFeatures?: Array<BackendFeature | Promise<{ default: BackendFeature }>>;
+}): Promise<{ backend: CausewayTestBackend; stop: () => Promise<void> }> {
+  const database = await createBackendTestDatabase(options.database);
+  const config = mergeConfig(
+    mergeConfig(loadAppConfig(), { backend: { database: database.config } }),
+    options.config ?? {},
+  );
+  const catalog = config.catalog as JsonObject;
+  catalog.locations = [
+    ...(catalog.locations as JsonObject[]),
+    ...(options.extraLocations ?? []),
+  ];
+  const backend = await startTestBackend({
+    features: [
+      ...backendFeatures,
+      ...(options.extraFeatures ?? []),
+      mockServices.rootConfig.factory({ data: config }),
+      authServiceFactory,
+      httpAuthServiceFactory,
+      userInfoServiceFactory,
+      permissionsServiceFactory,
+      // The real scheduler, so catalog processing and search indexing run.
+      schedulerServiceFactory,
+    ],
+  });
+  const address = backend.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    backend: Object.assign(backend, { baseUrl: `http://localhost:${port}` }),
+    stop: async () => {
+      await backend.stop();
+      await database.cleanup();
+    },
+  };
+}
