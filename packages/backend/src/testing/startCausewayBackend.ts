@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
@@ -68,8 +69,13 @@ export async function startCausewayBackend(options: {
   extraFeatures?: Array<BackendFeature | Promise<{ default: BackendFeature }>>;
 }): Promise<{ backend: CausewayTestBackend; stop: () => Promise<void> }> {
   const database = await createBackendTestDatabase(options.database);
+  // The embedded default's data folder, private to this backend.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-data-'));
   const config = mergeConfig(
-    mergeConfig(loadAppConfig(), { backend: { database: database.config } }),
+    mergeConfig(loadAppConfig(), {
+      backend: { database: database.config },
+      gitops: { repository: { url: path.join(dataDir, 'git', 'gitops.git') } },
+    }),
     options.config ?? {},
   );
   const catalog = config.catalog as JsonObject;
@@ -97,6 +103,7 @@ export async function startCausewayBackend(options: {
     stop: async () => {
       await backend.stop();
       await database.cleanup();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: ./causeway test
+# Lint, type check, unit and integration tests (SQLite and PostgreSQL), the
+# container image layout, and end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+export CI=true
+# Backend integration tests run against this server too; it is required.
+export CAUSEWAY_TEST_POSTGRES_URL="${CAUSEWAY_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$CAUSEWAY_TEST_POSTGRES_URL"
+
+step() { log "== $* =="; }
+
+require_postgres() {
+  if node -e '
+    const { Client } = require("pg");
+    const c = new Client({ connectionString: process.env.CAUSEWAY_TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));'; then
+    return
+  fi
+  log "PostgreSQL is not answering at $CAUSEWAY_TEST_POSTGRES_URL; trying to start it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
+  sleep 2
+  node -e '
+    const { Client } = require("pg");
+    const c = new Client({ connectionString: process.env.CAUSEWAY_TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.end()).then(() => process.exit(0), e => { console.error(e.message); process.exit(1); });' ||
+    { log "PostgreSQL is required for the integration tests"; exit 1; }
+}
+
+require_chromium() {
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$chromium" ] && return
+  log "Installing Debian's Chromium for the end-to-end tests"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q chromium >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
+}
+
+step "Install"
+./causeway install
+require_postgres
+require_chromium
+
+step "Lint"
+yarn backstage-cli repo lint
+yarn prettier --check --log-level warn .
+
+step "Type check"
+yarn tsc
+
+step "Unit and integration tests"
+yarn backstage-cli repo test --watchAll=false
+
+step "Container image layout"
+scripts/test-image-layout.sh
+
+step "End-to-end tests"
+yarn workspace e2e-tests test:e2e
+
+log "All tests passed."
