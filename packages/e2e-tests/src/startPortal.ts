@@ -47,14 +47,19 @@ export async function startPortal(
       `  cors: { origin: '${baseUrl}' }`,
       `  database: { client: better-sqlite3, connection: { directory: '${dataDir}/sqlite' } }`,
       `gitops: { repository: { url: '${dataDir}/git/gitops.git' } }`,
-      options.extraConfig ?? '',
     ].join('\n'),
   );
+  const configArgs = ['--config', override];
+  if (options.extraConfig) {
+    const extra = path.join(dataDir, 'app-config.extra.yaml');
+    fs.writeFileSync(extra, options.extraConfig);
+    configArgs.push('--config', extra);
+  }
 
   let output = '';
   const child: ChildProcess = spawn(
     path.join(repoRoot, 'causeway'),
-    ['start', '--config', override],
+    ['start', ...configArgs],
     {
       cwd: repoRoot,
       env: { ...process.env, CAUSEWAY_URL: baseUrl },
