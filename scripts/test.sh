@@ -48,7 +48,7 @@ require_chromium
 
 step "Lint"
 yarn backstage-cli repo lint
-yarn prettier --check --log-level warn .
+yarn prettier --check --loglevel warn .
 
 step "Type check"
 yarn tsc

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { apiClient, eventually } from './testing/apiClient';
-import { backendDatabaseIds } from './testing/backendTestDatabases';
-import { startCausewayBackend } from './testing/startCausewayBackend';
+import { apiClient, eventually } from './__testUtils__/apiClient';
+import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
+import { startCausewayBackend } from './__testUtils__/startCausewayBackend';
 
 jest.setTimeout(180_000);
 
@@ -71,7 +71,10 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
         headers: { 'x-requested-with': 'XMLHttpRequest' },
       });
       const candidate = (await signIn.json()).backstageIdentity.token;
-      const info = await apiClient(baseUrl, candidate)('GET', '/api/auth/v1/userinfo');
+      const info = await apiClient(baseUrl, candidate)(
+        'GET',
+        '/api/auth/v1/userinfo',
+      );
       return info.body.claims.ent.length > 1 ? candidate : undefined;
     }, 'a guest token with group memberships');
   });
@@ -100,7 +103,9 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
         'GET',
         '/api/catalog/entities/by-name/component/default/payment-service',
       );
-      return res.status === 200 && res.body.relations?.length ? res.body : undefined;
+      return res.status === 200 && res.body.relations?.length
+        ? res.body
+        : undefined;
     }, 'payment-service with its relations');
 
     const relations = entity.relations.map(
@@ -144,19 +149,31 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
     // page), while their neighbours load.
     const errorFor = (target: string) =>
       eventually(async () => {
-        const res = await api('GET', '/api/catalog/entities/unprocessed/pending');
+        const res = await api(
+          'GET',
+          '/api/catalog/entities/unprocessed/pending',
+        );
         const entry = (res.body.entities ?? []).find(
-          (e: { unprocessed_entity: { metadata: { name: string; annotations: Record<string, string> } } }) =>
+          (e: {
+            unprocessed_entity: {
+              metadata: { name: string; annotations: Record<string, string> };
+            };
+          }) =>
             target === e.unprocessed_entity.metadata.name ||
-            target === e.unprocessed_entity.metadata.annotations['backstage.io/managed-by-location'],
+            target ===
+              e.unprocessed_entity.metadata.annotations[
+                'backstage.io/managed-by-location'
+              ],
         );
         return entry?.errors?.[0]?.message as string | undefined;
       }, `the processing error of ${target}`);
 
-    expect(await errorFor('Not a valid name!')).toMatch(/"metadata.name" is not valid/);
-    expect(await errorFor(`file:${path.join(scratch, 'not-yaml.yaml')}`)).toMatch(
-      /YAML error at file:.*not-yaml\.yaml.*line 2, column 1/s,
+    expect(await errorFor('Not a valid name!')).toMatch(
+      /"metadata.name" is not valid/,
     );
+    expect(
+      await errorFor(`file:${path.join(scratch, 'not-yaml.yaml')}`),
+    ).toMatch(/YAML error at file:.*not-yaml\.yaml.*line 2, column 1/s);
   });
 
   it('finds demo services through search', async () => {
@@ -188,20 +205,31 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
 
     const actions = await api('GET', '/api/scaffolder/v2/actions');
     expect(actions.body.map((a: { id: string }) => a.id)).toEqual(
-      expect.arrayContaining(['fetch:template', 'catalog:register', 'publish:github']),
+      expect.arrayContaining([
+        'fetch:template',
+        'catalog:register',
+        'publish:github',
+      ]),
     );
   });
 
   it('answers the Kubernetes view with no clusters configured', async () => {
-    const res = await apiClient(baseUrl, token)('GET', '/api/kubernetes/clusters');
+    const res = await apiClient(baseUrl, token)(
+      'GET',
+      '/api/kubernetes/clusters',
+    );
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
   });
 
   it('creates the local GitOps repository with an initial commit on first start', async () => {
-    const log = execFileSync('git', ['--git-dir', gitopsPath, 'log', '--format=%s', 'main'], {
-      encoding: 'utf8',
-    });
+    const log = execFileSync(
+      'git',
+      ['--git-dir', gitopsPath, 'log', '--format=%s', 'main'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(log.trim()).toBe('Initial layout');
     const files = execFileSync(
       'git',
@@ -209,7 +237,11 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
       { encoding: 'utf8' },
     );
     expect(files.split('\n')).toEqual(
-      expect.arrayContaining(['README.md', 'apps/.gitkeep', 'infrastructure/.gitkeep']),
+      expect.arrayContaining([
+        'README.md',
+        'apps/.gitkeep',
+        'infrastructure/.gitkeep',
+      ]),
     );
     const health = await apiClient(baseUrl)('GET', '/api/gitops/health');
     expect(health.body).toEqual({ status: 'ok' });

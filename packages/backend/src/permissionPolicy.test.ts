@@ -1,7 +1,10 @@
-import { apiClient, eventually } from './testing/apiClient';
-import { backendDatabaseIds } from './testing/backendTestDatabases';
-import { startCausewayBackend } from './testing/startCausewayBackend';
-import { authModuleTestSignIn, signInAs } from './testing/testSignInProvider';
+import { apiClient, eventually } from './__testUtils__/apiClient';
+import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
+import { startCausewayBackend } from './__testUtils__/startCausewayBackend';
+import {
+  authModuleTestSignIn,
+  signInAs,
+} from './__testUtils__/testSignInProvider';
 
 jest.setTimeout(180_000);
 
@@ -15,7 +18,10 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
   let as: Record<'alice' | 'bob' | 'dave', ReturnType<typeof apiClient>>;
 
   const uidOf = async (name: string) => {
-    const res = await as.alice('GET', `/api/catalog/entities/by-name/component/default/${name}`);
+    const res = await as.alice(
+      'GET',
+      `/api/catalog/entities/by-name/component/default/${name}`,
+    );
     return res.body.metadata.uid as string;
   };
 
@@ -56,7 +62,13 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
       '/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name,spec.owner&limit=100',
     );
     const owners = new Set(res.body.items.map((e: any) => e.spec.owner));
-    expect(owners).toEqual(new Set(['payments-team', 'orders-team', 'group:default/platform-admins']));
+    expect(owners).toEqual(
+      new Set([
+        'payments-team',
+        'orders-team',
+        'group:default/platform-admins',
+      ]),
+    );
   });
 
   it('lets a member refresh what their team owns, and not what another team owns', async () => {
@@ -72,23 +84,40 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
 
   it('lets a member unregister their team’s service but not another team’s; admins may unregister any', async () => {
     const orderService = await uidOf('order-service');
-    expect((await as.bob('DELETE', `/api/catalog/entities/by-uid/${orderService}`)).status).toBe(403);
-    expect((await as.alice('DELETE', `/api/catalog/entities/by-uid/${orderService}`)).status).toBe(204);
+    expect(
+      (await as.bob('DELETE', `/api/catalog/entities/by-uid/${orderService}`))
+        .status,
+    ).toBe(403);
+    expect(
+      (await as.alice('DELETE', `/api/catalog/entities/by-uid/${orderService}`))
+        .status,
+    ).toBe(204);
 
     const fraudDetector = await uidOf('fraud-detector');
-    expect((await as.dave('DELETE', `/api/catalog/entities/by-uid/${fraudDetector}`)).status).toBe(403);
-    expect((await as.bob('DELETE', `/api/catalog/entities/by-uid/${fraudDetector}`)).status).toBe(204);
+    expect(
+      (await as.dave('DELETE', `/api/catalog/entities/by-uid/${fraudDetector}`))
+        .status,
+    ).toBe(403);
+    expect(
+      (await as.bob('DELETE', `/api/catalog/entities/by-uid/${fraudDetector}`))
+        .status,
+    ).toBe(204);
   });
 
   it('lets anyone register a location but only platform admins delete one', async () => {
     const created = await as.bob('POST', '/api/catalog/locations', {
       type: 'url',
-      target: 'https://git.example.invalid/payments/ledger-tools/blob/main/catalog-info.yaml',
+      target:
+        'https://git.example.invalid/payments/ledger-tools/blob/main/catalog-info.yaml',
     });
     expect(created.status).toBe(201);
     const id = created.body.location.id;
-    expect((await as.bob('DELETE', `/api/catalog/locations/${id}`)).status).toBe(403);
-    expect((await as.alice('DELETE', `/api/catalog/locations/${id}`)).status).toBe(204);
+    expect(
+      (await as.bob('DELETE', `/api/catalog/locations/${id}`)).status,
+    ).toBe(403);
+    expect(
+      (await as.alice('DELETE', `/api/catalog/locations/${id}`)).status,
+    ).toBe(204);
   });
 
   it('lets anyone run a template and see their own task, but not another user’s', async () => {
@@ -100,11 +129,18 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
 
     const task = await as.bob('POST', '/api/scaffolder/v2/tasks', {
       templateRef: 'template:default/example-nodejs-template',
-      values: { name: 'permission-test', repoUrl: 'github.com?owner=causeway&repo=permission-test' },
+      values: {
+        name: 'permission-test',
+        repoUrl: 'github.com?owner=causeway&repo=permission-test',
+      },
     });
     expect(task.status).toBe(201);
-    expect((await as.bob('GET', `/api/scaffolder/v2/tasks/${task.body.id}`)).status).toBe(200);
-    expect((await as.dave('GET', `/api/scaffolder/v2/tasks/${task.body.id}`)).status).toBe(403);
+    expect(
+      (await as.bob('GET', `/api/scaffolder/v2/tasks/${task.body.id}`)).status,
+    ).toBe(200);
+    expect(
+      (await as.dave('GET', `/api/scaffolder/v2/tasks/${task.body.id}`)).status,
+    ).toBe(403);
   });
 
   it('keeps the template editor dry-run and the Kubernetes proxy to platform admins', async () => {
@@ -113,16 +149,24 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
         apiVersion: 'scaffolder.backstage.io/v1beta3',
         kind: 'Template',
         metadata: { name: 'dry-run-check' },
-        spec: { type: 'service', steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+        spec: {
+          type: 'service',
+          steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }],
+        },
       },
       values: {},
       secrets: {},
       directoryContents: [],
     };
-    expect((await as.bob('POST', '/api/scaffolder/v2/dry-run', dryRun)).status).toBe(403);
-    expect((await as.alice('POST', '/api/scaffolder/v2/dry-run', dryRun)).status).toBe(200);
+    expect(
+      (await as.bob('POST', '/api/scaffolder/v2/dry-run', dryRun)).status,
+    ).toBe(403);
+    expect(
+      (await as.alice('POST', '/api/scaffolder/v2/dry-run', dryRun)).status,
+    ).toBe(200);
 
-    const proxy = (user: 'alice' | 'bob') => as[user]('GET', '/api/kubernetes/proxy/api/v1/namespaces');
+    const proxy = (user: 'alice' | 'bob') =>
+      as[user]('GET', '/api/kubernetes/proxy/api/v1/namespaces');
     expect((await proxy('bob')).status).toBe(403);
     expect((await proxy('alice')).status).not.toBe(403);
   });

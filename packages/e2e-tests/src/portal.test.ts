@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser';
-import { Portal, startPortal } from './startPortal';
+import { launchChromium } from './__testUtils__/browser';
+import { Portal, startPortal } from './__testUtils__/startPortal';
 
 jest.setTimeout(300_000);
 
@@ -35,24 +35,47 @@ describe('the portal in a browser', () => {
   });
 
   it('lists the demo services in the catalog', async () => {
-    await page.goto(`${portal.baseUrl}/catalog?filters[kind]=component&filters[user]=all`);
+    await page.goto(
+      `${portal.baseUrl}/catalog?filters[kind]=component&filters[user]=all`,
+    );
     for (const name of ['payment-service', 'order-service', 'checkout-web']) {
       await page.getByRole('link', { name, exact: true }).first().waitFor();
     }
   });
 
   it('opens payment-service and shows its owner, system, APIs and dependencies', async () => {
-    await page.getByRole('link', { name: 'payment-service', exact: true }).first().click();
+    await page
+      .getByRole('link', { name: 'payment-service', exact: true })
+      .first()
+      .click();
     await page.waitForURL(/\/catalog\/default\/component\/payment-service/);
 
-    await page.getByRole('heading', { name: 'payment-service' }).first().waitFor();
-    await page.getByRole('link', { name: /payments-team/ }).first().waitFor();
-    await page.getByRole('link', { name: /checkout-system/ }).first().waitFor();
-    await page.getByRole('link', { name: /payments-db/ }).first().waitFor();
-    await page.getByRole('link', { name: /order-service/ }).first().waitFor();
+    await page
+      .getByRole('heading', { name: 'payment-service' })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('link', { name: /payments-team/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('link', { name: /checkout-system/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('link', { name: /payments-db/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('link', { name: /order-service/ })
+      .first()
+      .waitFor();
 
     await page.getByRole('link', { name: 'APIs', exact: true }).last().click();
-    await page.getByRole('link', { name: /payment-api/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /payment-api/ })
+      .first()
+      .waitFor();
   });
 
   it('has a Kubernetes tab on the service page', async () => {

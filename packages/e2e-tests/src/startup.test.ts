@@ -1,4 +1,4 @@
-import { startPortal } from './startPortal';
+import { startPortal } from './__testUtils__/startPortal';
 
 jest.setTimeout(300_000);
 

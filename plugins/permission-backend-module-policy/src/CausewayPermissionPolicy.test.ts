@@ -126,7 +126,9 @@ describe('CausewayPermissionPolicy', () => {
   });
 
   it('denies requests with no user', async () => {
-    expect(await policy.handle({ permission: catalogEntityReadPermission })).toEqual({
+    expect(
+      await policy.handle({ permission: catalogEntityReadPermission }),
+    ).toEqual({
       result: AuthorizeResult.DENY,
     });
   });

@@ -60,7 +60,10 @@ const allowedForEveryone = [
 ];
 
 /** Catalog permissions a user holds on the entities their groups own. */
-const ownedEntityPermissions = ['catalog.entity.refresh', 'catalog.entity.delete'];
+const ownedEntityPermissions = [
+  'catalog.entity.refresh',
+  'catalog.entity.delete',
+];
 
 /** Scaffolder task permissions a user holds on the tasks they started. */
 const ownTaskPermissions = [taskReadPermission.name, taskCancelPermission.name];

@@ -6,16 +6,24 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ensureLocalRepository, localRepositoryPath } from './localRepository';
 
 const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['--git-dir', repo, ...args], { encoding: 'utf8' }).trim();
+  execFileSync('git', ['--git-dir', repo, ...args], {
+    encoding: 'utf8',
+  }).trim();
 
 describe('localRepositoryPath', () => {
   it('treats plain paths and file: URLs as local, everything else as remote', () => {
     expect(localRepositoryPath('./data/git/gitops.git', '/srv/causeway')).toBe(
       '/srv/causeway/data/git/gitops.git',
     );
-    expect(localRepositoryPath('file:///srv/gitops.git')).toBe('/srv/gitops.git');
-    expect(localRepositoryPath('https://github.com/acme/gitops.git')).toBeUndefined();
-    expect(localRepositoryPath('git@github.com:acme/gitops.git')).toBeUndefined();
+    expect(localRepositoryPath('file:///srv/gitops.git')).toBe(
+      '/srv/gitops.git',
+    );
+    expect(
+      localRepositoryPath('https://github.com/acme/gitops.git'),
+    ).toBeUndefined();
+    expect(
+      localRepositoryPath('git@github.com:acme/gitops.git'),
+    ).toBeUndefined();
   });
 });
 
@@ -30,15 +38,17 @@ describe('ensureLocalRepository', () => {
 
   it('creates a bare repository whose branch holds the initial layout', async () => {
     const repoPath = path.join(dir, 'nested', 'gitops.git');
-    await expect(ensureLocalRepository({ repoPath, branch: 'trunk', logger })).resolves.toBe(true);
+    await expect(
+      ensureLocalRepository({ repoPath, branch: 'trunk', logger }),
+    ).resolves.toBe(true);
 
     expect(git(repoPath, 'rev-parse', '--is-bare-repository')).toBe('true');
-    expect(git(repoPath, 'log', '--format=%an: %s', 'trunk')).toBe('Causeway: Initial layout');
-    expect(git(repoPath, 'ls-tree', '-r', '--name-only', 'trunk').split('\n')).toEqual([
-      'README.md',
-      'apps/.gitkeep',
-      'infrastructure/.gitkeep',
-    ]);
+    expect(git(repoPath, 'log', '--format=%an: %s', 'trunk')).toBe(
+      'Causeway: Initial layout',
+    );
+    expect(
+      git(repoPath, 'ls-tree', '-r', '--name-only', 'trunk').split('\n'),
+    ).toEqual(['README.md', 'apps/.gitkeep', 'infrastructure/.gitkeep']);
     // Nothing is left next to it from the staging step.
     expect(fs.readdirSync(path.dirname(repoPath))).toEqual(['gitops.git']);
   });
@@ -48,7 +58,9 @@ describe('ensureLocalRepository', () => {
     await ensureLocalRepository({ repoPath, branch: 'main', logger });
     const head = git(repoPath, 'rev-parse', 'main');
 
-    await expect(ensureLocalRepository({ repoPath, branch: 'main', logger })).resolves.toBe(false);
+    await expect(
+      ensureLocalRepository({ repoPath, branch: 'main', logger }),
+    ).resolves.toBe(false);
     expect(git(repoPath, 'rev-parse', 'main')).toBe(head);
   });
 
@@ -57,9 +69,13 @@ describe('ensureLocalRepository', () => {
     fs.mkdirSync(repoPath);
     fs.writeFileSync(path.join(repoPath, 'notes.txt'), 'keep me');
 
-    await expect(ensureLocalRepository({ repoPath, branch: 'main', logger })).rejects.toThrow(
+    await expect(
+      ensureLocalRepository({ repoPath, branch: 'main', logger }),
+    ).rejects.toThrow(
       `gitops.repository.url points at ${repoPath}, which exists but is not a bare git repository`,
     );
-    expect(fs.readFileSync(path.join(repoPath, 'notes.txt'), 'utf8')).toBe('keep me');
+    expect(fs.readFileSync(path.join(repoPath, 'notes.txt'), 'utf8')).toBe(
+      'keep me',
+    );
   });
 });

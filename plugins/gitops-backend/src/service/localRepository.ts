@@ -16,7 +16,7 @@ const INITIAL_LAYOUT: Record<string, string> = {
     '',
     'Written by Causeway golden-path templates and synced by Argo CD.',
     '',
-    '- `apps/ENVIRONMENT/NAMESPACE/NAME/`: a service\'s Kubernetes manifests',
+    "- `apps/ENVIRONMENT/NAMESPACE/NAME/`: a service's Kubernetes manifests",
     '- `infrastructure/ENVIRONMENT/NAMESPACE/`: Crossplane claims',
     '',
   ].join('\n'),
@@ -98,7 +98,14 @@ export async function ensureLocalRepository(options: {
     }
     await git(['add', '--all'], work);
     await git(
-      ['-c', 'commit.gpgsign=false', 'commit', '--quiet', '-m', 'Initial layout'],
+      [
+        '-c',
+        'commit.gpgsign=false',
+        'commit',
+        '--quiet',
+        '-m',
+        'Initial layout',
+      ],
       work,
     );
     await git(['clone', '--quiet', '--bare', work, staging]);

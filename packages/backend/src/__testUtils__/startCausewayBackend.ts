@@ -23,12 +23,17 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /** Config files merge like this: objects key by key, anything else replaced. */
-export function mergeConfig(base: JsonObject, override: JsonObject): JsonObject {
+export function mergeConfig(
+  base: JsonObject,
+  override: JsonObject,
+): JsonObject {
   const result: JsonObject = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const current = result[key];
     result[key] =
-      isObject(current) && isObject(value) ? mergeConfig(current, value) : value;
+      isObject(current) && isObject(value)
+        ? mergeConfig(current, value)
+        : value;
   }
   return result;
 }
@@ -50,7 +55,9 @@ export function loadAppConfig(): JsonObject {
   return config;
 }
 
-export type CausewayTestBackend = Awaited<ReturnType<typeof startTestBackend>> & {
+export type CausewayTestBackend = Awaited<
+  ReturnType<typeof startTestBackend>
+> & {
   /** The backend's base URL, e.g. http://localhost:43210 */
   baseUrl: string;
 };

@@ -42,5 +42,7 @@ export async function eventually<T>(
     }
     await new Promise(resolve => setTimeout(resolve, 250));
   }
-  throw new Error(`Gave up waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+  throw new Error(
+    `Gave up waiting for ${what}${lastError ? `: ${lastError}` : ''}`,
+  );
 }

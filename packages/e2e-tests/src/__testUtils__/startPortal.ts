@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+export const repoRoot = path.resolve(__dirname, '../../../..');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

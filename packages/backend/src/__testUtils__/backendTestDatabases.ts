@@ -60,7 +60,9 @@ export async function createBackendTestDatabase(
           [`${prefix}%`],
         );
         for (const { datname } of rows) {
-          await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+          await client.query(
+            `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`,
+          );
         }
       } finally {
         await client.end();
