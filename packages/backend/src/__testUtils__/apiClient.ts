@@ -28,7 +28,7 @@ export function apiClient(baseUrl: string, token?: string) {
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string,
-  attempts = 120,
+  attempts = 360, // 90 s: CI machines are busy running suites side by side
 ): Promise<T> {
   let lastError: unknown;
   for (let i = 0; i < attempts; i++) {
