@@ -1,0 +1,250 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { GitOpsChange, GitOpsRepository } from './GitOpsRepository';
+import {
+  createBareRepository,
+  git,
+  show,
+  startGitHttpServer,
+} from './__testUtils__/repositories';
+
+jest.setTimeout(120_000);
+
+const logger = mockServices.logger.mock();
+const alice = { name: 'Alice Example', email: 'alice@example.com' };
+
+const serviceChange = (name: string, replicas = 2): GitOpsChange => ({
+  files: [
+    {
+      path: `apps/production/payments/${name}/deployment.yaml`,
+      content: `kind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: ${replicas}\n`,
+    },
+    {
+      path: `apps/production/payments/${name}/service.yaml`,
+      content: `kind: Service\nmetadata:\n  name: ${name}\n`,
+    },
+  ],
+  message: `Add ${name}`,
+  author: alice,
+  newPaths: [`apps/production/payments/${name}`],
+});
+
+describe('GitOpsRepository on a bare repository on disk', () => {
+  let root: string;
+  let bare: string;
+  let repo: GitOpsRepository;
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-repo-'));
+    bare = createBareRepository(root);
+    repo = new GitOpsRepository({ url: bare, branch: 'main', logger });
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('commits the files as the user who asked and pushes them to the branch', async () => {
+    const result = await repo.publish(serviceChange('payment-service'));
+
+    expect(result).toEqual({
+      commitSha: git(bare, 'rev-parse', 'main'),
+      changed: true,
+      branch: 'main',
+      files: [
+        'apps/production/payments/payment-service/deployment.yaml',
+        'apps/production/payments/payment-service/service.yaml',
+      ],
+      link: `file://${bare}#${git(bare, 'rev-parse', 'main')}`,
+    });
+    expect(
+      git(bare, 'log', '-1', '--format=%an <%ae> | %cn | %s', 'main'),
+    ).toBe(
+      'Alice Example <alice@example.com> | Causeway | Add payment-service',
+    );
+    expect(
+      show(
+        bare,
+        'main',
+        'apps/production/payments/payment-service/deployment.yaml',
+      ),
+    ).toContain('replicas: 2');
+  });
+
+  it('makes no new commit when the repository already holds the same files', async () => {
+    const first = await repo.publish(serviceChange('payment-service'));
+    const again = await repo.publish({
+      ...serviceChange('payment-service'),
+      update: true,
+    });
+
+    expect(again.changed).toBe(false);
+    expect(again.commitSha).toBe(first.commitSha);
+    expect(git(bare, 'rev-list', '--count', 'main')).toBe('2');
+  });
+
+  it('refuses to overwrite an existing service unless asked for an update', async () => {
+    await repo.publish(serviceChange('payment-service', 2));
+    const head = git(bare, 'rev-parse', 'main');
+
+    await expect(
+      repo.publish(serviceChange('payment-service', 5)),
+    ).rejects.toThrow(
+      'apps/production/payments/payment-service already exists in the GitOps repository; ask for an update to change it',
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+
+    const updated = await repo.publish({
+      ...serviceChange('payment-service', 5),
+      update: true,
+    });
+    expect(updated.changed).toBe(true);
+    expect(
+      show(
+        bare,
+        'main',
+        'apps/production/payments/payment-service/deployment.yaml',
+      ),
+    ).toContain('replicas: 5');
+  });
+
+  it('pushes to a new branch for review, leaving the default branch alone', async () => {
+    const head = git(bare, 'rev-parse', 'main');
+    const result = await repo.publish({
+      ...serviceChange('payment-service'),
+      reviewBranch: 'causeway/add-payment-service',
+    });
+
+    expect(result.branch).toBe('causeway/add-payment-service');
+    expect(git(bare, 'rev-parse', 'causeway/add-payment-service')).toBe(
+      result.commitSha,
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+  });
+
+  it.each([
+    ['../outside.yaml', 'has an empty, "." or ".." segment'],
+    ['apps/../../etc/passwd', 'has an empty, "." or ".." segment'],
+    ['/etc/passwd', 'is absolute'],
+    ['apps/.git/hooks/post-checkout', 'writes into .git'],
+  ])('refuses to write %s and pushes nothing', async (badPath, reason) => {
+    const head = git(bare, 'rev-parse', 'main');
+    await expect(
+      repo.publish({
+        ...serviceChange('payment-service'),
+        files: [
+          ...serviceChange('payment-service').files,
+          { path: badPath, content: 'x' },
+        ],
+      }),
+    ).rejects.toThrow(
+      `Refusing to write ${JSON.stringify(
+        badPath,
+      )} to the GitOps repository: the path ${reason}`,
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+  });
+
+  it('lands every one of 20 runs that publish at the same time, from four backend replicas', async () => {
+    // Runs in one process queue up; runs in different replicas race for the
+    // branch and must fetch and re-apply when they lose.
+    const replicas = Array.from(
+      { length: 4 },
+      () =>
+        new GitOpsRepository({ url: `file://${bare}`, branch: 'main', logger }),
+    );
+    const names = Array.from({ length: 20 }, (_, i) => `service-${i}`);
+    const results = await Promise.all(
+      names.map((name, i) => replicas[i % 4].publish(serviceChange(name))),
+    );
+
+    expect(results.every(r => r.changed)).toBe(true);
+    expect(git(bare, 'rev-list', '--count', 'main')).toBe('21');
+    const tree = git(bare, 'ls-tree', '-r', '--name-only', 'main').split('\n');
+    for (const name of names) {
+      expect(tree).toContain(
+        `apps/production/payments/${name}/deployment.yaml`,
+      );
+    }
+    // Each run's commit is on the branch, each with its own message.
+    const subjects = git(bare, 'log', '--format=%s', 'main').split('\n');
+    expect(new Set(subjects)).toEqual(
+      new Set([...names.map(n => `Add ${n}`), 'Initial layout']),
+    );
+  });
+});
+
+describe('GitOpsRepository over git smart HTTP with basic auth', () => {
+  const password = 'ghp_s3cr3t-t0ken-value';
+  let root: string;
+  let bare: string;
+  let server: Awaited<ReturnType<typeof startGitHttpServer>>;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-http-'));
+    bare = createBareRepository(root);
+    server = await startGitHttpServer({
+      projectRoot: root,
+      username: 'causeway-bot',
+      password,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('pushes with the configured credentials and links the commit', async () => {
+    const repo = new GitOpsRepository({
+      url: `${server.url}/gitops.git`,
+      branch: 'main',
+      credentials: { username: 'causeway-bot', password },
+      logger,
+    });
+    const result = await repo.publish(serviceChange('order-service'));
+
+    expect(result.commitSha).toBe(git(bare, 'rev-parse', 'main'));
+    expect(result.link).toBe(`${server.url}/gitops/commit/${result.commitSha}`);
+    expect(
+      show(bare, 'main', 'apps/production/payments/order-service/service.yaml'),
+    ).toContain('name: order-service');
+  });
+
+  it('says the credentials were refused, without showing them', async () => {
+    const wrong = 'ghp_wr0ng-t0ken-value';
+    const repo = new GitOpsRepository({
+      url: `${server.url}/gitops.git`,
+      branch: 'main',
+      credentials: { username: 'causeway-bot', password: wrong },
+      logger,
+    });
+    const error = await repo
+      .publish(serviceChange('ledger-service'))
+      .catch(e => e);
+
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain(
+      `Could not read the GitOps repository ${server.url}/gitops.git (branch main): the credentials were refused.`,
+    );
+    expect(error.message).not.toContain(wrong);
+    expect(error.message).not.toContain(
+      Buffer.from(`causeway-bot:${wrong}`).toString('base64'),
+    );
+  });
+
+  it('says an unreachable remote could not be reached, without credentials from its URL', async () => {
+    const repo = new GitOpsRepository({
+      url: 'http://causeway-bot:ghp_in-url-t0ken@127.0.0.1:9/gitops.git',
+      branch: 'main',
+      logger,
+    });
+    const error = await repo
+      .publish(serviceChange('ledger-service'))
+      .catch(e => e);
+
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain(
+      'Could not read the GitOps repository http://***@127.0.0.1:9/gitops.git (branch main): it could not be reached.',
+    );
+    expect(error.message).not.toContain('ghp_in-url-t0ken');
+  });
+});

@@ -1,0 +1,104 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+export const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    },
+  }).trim();
+
+/** A bare repository with one commit on `main`, as the portal creates it. */
+export function createBareRepository(
+  root: string,
+  name = 'gitops.git',
+): string {
+  const work = path.join(root, `${name}-seed`);
+  const bare = path.join(root, name);
+  fs.mkdirSync(work, { recursive: true });
+  git(work, 'init', '--quiet', '--initial-branch=main');
+  fs.writeFileSync(path.join(work, 'README.md'), '# GitOps\n');
+  git(work, 'add', '.');
+  git(work, 'commit', '--quiet', '-m', 'Initial layout');
+  git(root, 'clone', '--quiet', '--bare', work, bare);
+  fs.rmSync(work, { recursive: true, force: true });
+  return bare;
+}
+
+/** Reads a file at the tip of a branch of a bare repository. */
+export const show = (bare: string, branch: string, file: string) =>
+  git(bare, 'show', `${branch}:${file}`);
+
+/**
+ * A git smart-HTTP server in front of `git http-backend` (git's own CGI),
+ * requiring basic auth, as a hosted git server does.
+ */
+export async function startGitHttpServer(options: {
+  projectRoot: string;
+  username: string;
+  password: string;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const expected = `Basic ${Buffer.from(
+    `${options.username}:${options.password}`,
+  ).toString('base64')}`;
+  const server = http.createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+      res.end('Unauthorized');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        ...process.env,
+        GIT_PROJECT_ROOT: options.projectRoot,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REMOTE_USER: options.username, // enables receive-pack (push)
+        REQUEST_METHOD: req.method,
+        PATH_INFO: decodeURIComponent(url.pathname),
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      },
+    });
+    req.pipe(cgi.stdin);
+    let head = Buffer.alloc(0);
+    let headersDone = false;
+    cgi.stdout.on('data', (chunk: Buffer) => {
+      if (headersDone) {
+        res.write(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      headersDone = true;
+      let status = 200;
+      for (const line of head.subarray(0, end).toString().split('\r\n')) {
+        const [name, ...rest] = line.split(':');
+        const value = rest.join(':').trim();
+        if (name.toLowerCase() === 'status') status = parseInt(value, 10);
+        else res.setHeader(name, value);
+      }
+      res.writeHead(status);
+      res.write(head.subarray(end + 4));
+    });
+    cgi.stdout.on('end', () => res.end());
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The GitOps repository, for backend plugins and modules.
+ *
+ * @packageDocumentation
+ */
+export { GitOpsRepository } from './GitOpsRepository';
+export type {
+  GitOpsChange,
+  GitOpsCredentials,
+  GitOpsFile,
+  GitOpsPublishResult,
+  GitOpsRepositoryOptions,
+} from './GitOpsRepository';
+export type { GitIdentity } from './git';
