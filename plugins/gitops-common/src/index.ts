@@ -1,0 +1,41 @@
+/**
+ * A service's desired state in GitOps, shared by the scaffolder actions, the
+ * scorecard and the Kubernetes view: builders, validation and layout.
+ *
+ * @packageDocumentation
+ */
+export { gitopsLayout } from './layout';
+export { manifestFileContents } from './yaml';
+export {
+  defaultPlatformPolicy,
+  parseCpu,
+  parseMemory,
+  TIERS,
+} from './service/platformPolicy';
+export type {
+  PlatformPolicy,
+  ResourceAmounts,
+  Tier,
+  TierPreset,
+} from './service/platformPolicy';
+export {
+  IMAGE_BY_DIGEST,
+  KUBERNETES_NAME,
+  parseServiceSpec,
+  serviceSpecSchema,
+} from './service/serviceSpec';
+export type { ServiceSpec, ServiceSpecInput } from './service/serviceSpec';
+export {
+  buildServiceManifests,
+  KUBERNETES_ID_LABEL,
+} from './service/buildServiceManifests';
+export type {
+  BuildServiceOptions,
+  KubernetesObject,
+  ManifestFile,
+} from './service/buildServiceManifests';
+export {
+  findManifestProblems,
+  validateManifests,
+} from './validation/validateManifests';
+export type { ManifestProblem } from './validation/validateManifests';
