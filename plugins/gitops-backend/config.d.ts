@@ -8,6 +8,15 @@ export interface Config {
       url: string;
       /** The branch Argo CD syncs from. Defaults to main. */
       branch?: string;
+      /**
+       * Credentials for an https remote. When absent, the token of the
+       * integration for the remote's host (e.g. integrations.github) is used.
+       */
+      credentials?: {
+        username: string;
+        /** @visibility secret */
+        password: string;
+      };
     };
   };
 }

@@ -15,6 +15,7 @@ import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-l
 import catalogBackendModuleUnprocessed from '@backstage/plugin-catalog-backend-module-unprocessed';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
+import scaffolderBackendModuleGitops from '@causeway/plugin-scaffolder-backend-module-gitops';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import permissionBackendModulePolicy from '@causeway/plugin-permission-backend-module-policy';
 import searchBackend from '@backstage/plugin-search-backend';
@@ -45,6 +46,8 @@ export const backendFeatures: BackendFeature[] = [
 
   scaffolderBackend,
   scaffolderBackendModuleGithub,
+  // Golden-path actions: render validated manifests, publish to GitOps.
+  scaffolderBackendModuleGitops,
 
   permissionBackend,
   permissionBackendModulePolicy,

@@ -2,10 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import {
-  ensureLocalRepository,
-  localRepositoryPath,
-} from './service/localRepository';
+import { localRepositoryPath } from '@causeway/plugin-gitops-node';
+import { ensureLocalRepository } from './service/localRepository';
 import { createRouter } from './service/router';
 
 /**

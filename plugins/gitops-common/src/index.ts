@@ -21,6 +21,7 @@ export type {
 export {
   IMAGE_BY_DIGEST,
   KUBERNETES_NAME,
+  makeServiceSpecSchema,
   parseServiceSpec,
   serviceSpecSchema,
 } from './service/serviceSpec';

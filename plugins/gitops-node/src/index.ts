@@ -12,3 +12,8 @@ export type {
   GitOpsRepositoryOptions,
 } from './GitOpsRepository';
 export type { GitIdentity } from './git';
+export { localRepositoryPath } from './localRepositoryPath';
+export {
+  gitopsRepositoryFromConfig,
+  gitopsRepositoryServiceRef,
+} from './gitopsRepositoryServiceRef';

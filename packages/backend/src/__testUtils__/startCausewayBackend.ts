@@ -60,6 +60,8 @@ export type CausewayTestBackend = Awaited<
 > & {
   /** The backend's base URL, e.g. http://localhost:43210 */
   baseUrl: string;
+  /** The GitOps repository of this backend's private data folder. */
+  gitopsPath: string;
 };
 
 /**
@@ -78,10 +80,11 @@ export async function startCausewayBackend(options: {
   const database = await createBackendTestDatabase(options.database);
   // The embedded default's data folder, private to this backend.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-data-'));
+  const gitopsPath = path.join(dataDir, 'git', 'gitops.git');
   const config = mergeConfig(
     mergeConfig(loadAppConfig(), {
       backend: { database: database.config },
-      gitops: { repository: { url: path.join(dataDir, 'git', 'gitops.git') } },
+      gitops: { repository: { url: gitopsPath } },
     }),
     options.config ?? {},
   );
@@ -106,7 +109,10 @@ export async function startCausewayBackend(options: {
   const address = backend.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    backend: Object.assign(backend, { baseUrl: `http://localhost:${port}` }),
+    backend: Object.assign(backend, {
+      baseUrl: `http://localhost:${port}`,
+      gitopsPath,
+    }),
     stop: async () => {
       await backend.stop();
       await database.cleanup();

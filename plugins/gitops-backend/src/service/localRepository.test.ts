@@ -3,29 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
-import { ensureLocalRepository, localRepositoryPath } from './localRepository';
+import { ensureLocalRepository } from './localRepository';
 
 const git = (repo: string, ...args: string[]) =>
   execFileSync('git', ['--git-dir', repo, ...args], {
     encoding: 'utf8',
   }).trim();
-
-describe('localRepositoryPath', () => {
-  it('treats plain paths and file: URLs as local, everything else as remote', () => {
-    expect(localRepositoryPath('./data/git/gitops.git', '/srv/causeway')).toBe(
-      '/srv/causeway/data/git/gitops.git',
-    );
-    expect(localRepositoryPath('file:///srv/gitops.git')).toBe(
-      '/srv/gitops.git',
-    );
-    expect(
-      localRepositoryPath('https://github.com/acme/gitops.git'),
-    ).toBeUndefined();
-    expect(
-      localRepositoryPath('git@github.com:acme/gitops.git'),
-    ).toBeUndefined();
-  });
-});
 
 describe('ensureLocalRepository', () => {
   let dir: string;

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -23,25 +22,6 @@ const INITIAL_LAYOUT: Record<string, string> = {
   'apps/.gitkeep': '',
   'infrastructure/.gitkeep': '',
 };
-
-/**
- * Returns the absolute path when `url` names a repository on this machine
- * (a plain path or a file: URL), and undefined for remote git URLs.
- */
-export function localRepositoryPath(
-  url: string,
-  cwd: string = process.cwd(),
-): string | undefined {
-  if (url.startsWith('file:')) {
-    return fileURLToPath(url);
-  }
-  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
-  const isScpLike = /^[^/\s]+@[^/\s]+:/.test(url);
-  if (isUrl || isScpLike) {
-    return undefined;
-  }
-  return path.resolve(cwd, url);
-}
 
 async function git(args: string[], cwd?: string): Promise<string> {
   const { stdout } = await execFileAsync('git', args, {

@@ -263,7 +263,7 @@ export function buildServiceManifests(
     ...spec.secrets.map(secret => ({
       path: `${dir}/externalsecret-${secretName(secret.key)}.yaml`,
       object: {
-        apiVersion: 'external-secrets.io/v1',
+        apiVersion: 'external-secrets.io/v1beta1',
         kind: 'ExternalSecret',
         metadata: meta(secretName(secret.key)),
         spec: {

@@ -33,8 +33,11 @@ describe('parseServiceSpec', () => {
       { name: 'payments\n---\nkind: Secret' },
       'name: name must be lowercase letters',
     ],
-    [{ port: 70000 }, 'port: Too big'],
-    [{ tier: 'gold' as never }, 'tier: Invalid option'],
+    [{ port: 70000 }, 'port: Number must be less than or equal to 65535'],
+    [
+      { tier: 'gold' as never },
+      "tier: Invalid enum value. Expected 'critical' | 'standard' | 'batch', received 'gold'",
+    ],
   ])('names the field of an invalid value %j', (overrides, message) => {
     expect(parse(overrides)).toThrow(message);
   });

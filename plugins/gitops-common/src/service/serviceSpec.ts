@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   parseCpu,
   parseMemory,
@@ -10,8 +10,8 @@ import {
 
 /** A Kubernetes name (RFC 1123 label): what names, namespaces and environments must be. */
 export const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const kubernetesName = (what: string) =>
-  z
+const kubernetesName = (zImpl: typeof z, what: string) =>
+  zImpl
     .string()
     .max(63, `${what} must be at most 63 characters`)
     .regex(
@@ -26,74 +26,87 @@ const IMAGE_BY_TAG =
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-const resourceAmounts = z.object({ cpu: z.string(), memory: z.string() });
-
-export const serviceSpecSchema = z.object({
-  name: kubernetesName('name'),
-  owner: kubernetesName('owner'),
-  system: kubernetesName('system').optional(),
-  environment: kubernetesName('environment'),
-  namespace: kubernetesName('namespace'),
-  image: z.string().min(1, 'image is required'),
-  allowImageTag: z.boolean().default(false),
-  port: z.number().int().min(1).max(65535),
-  tier: z.enum(TIERS),
-  replicas: z
-    .object({ min: z.number().int().min(1), max: z.number().int().min(1) })
-    .optional(),
-  resources: z
-    .object({ requests: resourceAmounts, limits: resourceAmounts })
-    .optional(),
-  env: z
-    .record(
-      z
-        .string()
-        .regex(
-          ENV_NAME,
-          'environment variable names are letters, digits and _',
-        ),
-      z.string().max(4096),
-    )
-    .default({}),
-  secrets: z
-    .array(
-      z.object({
-        env: z
+/**
+ * The service spec's schema, built with a given zod: the scaffolder hands its
+ * actions their own zod instance, and this keeps one definition for both.
+ */
+export const makeServiceSpecSchema = (zImpl: typeof z) => {
+  const resourceAmounts = zImpl.object({
+    cpu: zImpl.string(),
+    memory: zImpl.string(),
+  });
+  return zImpl.object({
+    name: kubernetesName(zImpl, 'name'),
+    owner: kubernetesName(zImpl, 'owner'),
+    system: kubernetesName(zImpl, 'system').optional(),
+    environment: kubernetesName(zImpl, 'environment'),
+    namespace: kubernetesName(zImpl, 'namespace'),
+    image: zImpl.string().min(1, 'image is required'),
+    allowImageTag: zImpl.boolean().default(false),
+    port: zImpl.number().int().min(1).max(65535),
+    tier: zImpl.enum(TIERS),
+    replicas: zImpl
+      .object({
+        min: zImpl.number().int().min(1),
+        max: zImpl.number().int().min(1),
+      })
+      .optional(),
+    resources: zImpl
+      .object({ requests: resourceAmounts, limits: resourceAmounts })
+      .optional(),
+    env: zImpl
+      .record(
+        zImpl
           .string()
           .regex(
             ENV_NAME,
             'environment variable names are letters, digits and _',
           ),
-        key: z
-          .string()
-          .regex(
-            /^[A-Za-z0-9_./-]+$/,
-            'secret keys are paths of letters, digits, _ . / -',
-          ),
-        property: z
-          .string()
-          .regex(/^[A-Za-z0-9_.-]+$/)
-          .optional(),
-      }),
-    )
-    .default([]),
-  callers: z
-    .array(
-      z.object({
-        namespace: kubernetesName('caller namespace'),
-        app: kubernetesName('caller app'),
-      }),
-    )
-    .default([]),
-  ingressHost: z
-    .string()
-    .regex(
-      HOSTNAME,
-      'ingressHost must be a DNS name such as payments.example.com',
-    )
-    .optional(),
-  newNamespace: z.boolean().default(false),
-});
+        zImpl.string().max(4096),
+      )
+      .default({}),
+    secrets: zImpl
+      .array(
+        zImpl.object({
+          env: zImpl
+            .string()
+            .regex(
+              ENV_NAME,
+              'environment variable names are letters, digits and _',
+            ),
+          key: zImpl
+            .string()
+            .regex(
+              /^[A-Za-z0-9_./-]+$/,
+              'secret keys are paths of letters, digits, _ . / -',
+            ),
+          property: zImpl
+            .string()
+            .regex(/^[A-Za-z0-9_.-]+$/)
+            .optional(),
+        }),
+      )
+      .default([]),
+    callers: zImpl
+      .array(
+        zImpl.object({
+          namespace: kubernetesName(zImpl, 'caller namespace'),
+          app: kubernetesName(zImpl, 'caller app'),
+        }),
+      )
+      .default([]),
+    ingressHost: zImpl
+      .string()
+      .regex(
+        HOSTNAME,
+        'ingressHost must be a DNS name such as payments.example.com',
+      )
+      .optional(),
+    newNamespace: zImpl.boolean().default(false),
+  });
+};
+
+export const serviceSpecSchema = makeServiceSpecSchema(z);
 
 export type ServiceSpecInput = z.input<typeof serviceSpecSchema>;
 export type ServiceSpec = z.output<typeof serviceSpecSchema>;

@@ -1,4 +1,18 @@
 import { InputError } from '@backstage/errors';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { LimitRange } from 'kubernetes-models/v1/LimitRange';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { Service } from 'kubernetes-models/v1/Service';
 import type { ManifestFile } from '../service/buildServiceManifests';
 
 // `never`: each model takes its own input type; we hand it plain data.
@@ -6,54 +20,24 @@ type Model = new (data: never) => { validate(): void };
 
 /*
  * The schemas, by apiVersion and kind: Kubernetes' own OpenAPI schemas and
- * the CRD schemas of the operators the platform runs, as compiled by the
- * kubernetes-models packages. They ship as ES modules only, hence import().
+ * the CRD schemas of the operators the platform runs, as compiled validators
+ * from the kubernetes-models packages. Offline and in-process.
  */
-const models: Record<string, () => Promise<Model>> = {
-  'apps/v1/Deployment': async () =>
-    (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
-  'batch/v1/CronJob': async () =>
-    (await import('kubernetes-models/batch/v1/CronJob')).CronJob,
-  'v1/Service': async () =>
-    (await import('kubernetes-models/v1/Service')).Service,
-  'v1/Namespace': async () =>
-    (await import('kubernetes-models/v1/Namespace')).Namespace,
-  'v1/ResourceQuota': async () =>
-    (await import('kubernetes-models/v1/ResourceQuota')).ResourceQuota,
-  'v1/LimitRange': async () =>
-    (await import('kubernetes-models/v1/LimitRange')).LimitRange,
-  'autoscaling/v2/HorizontalPodAutoscaler': async () =>
-    (await import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'))
-      .HorizontalPodAutoscaler,
-  'policy/v1/PodDisruptionBudget': async () =>
-    (await import('kubernetes-models/policy/v1/PodDisruptionBudget'))
-      .PodDisruptionBudget,
-  'networking.k8s.io/v1/NetworkPolicy': async () =>
-    (await import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy'))
-      .NetworkPolicy,
-  'networking.k8s.io/v1/Ingress': async () =>
-    (await import('kubernetes-models/networking.k8s.io/v1/Ingress')).Ingress,
-  'rbac.authorization.k8s.io/v1/RoleBinding': async () =>
-    (await import('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding'))
-      .RoleBinding,
-  'monitoring.coreos.com/v1/ServiceMonitor': async () =>
-    (
-      await import(
-        '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
-      )
-    ).ServiceMonitor,
-  'external-secrets.io/v1/ExternalSecret': async () =>
-    (
-      await import(
-        '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret'
-      )
-    ).ExternalSecret,
-  'argoproj.io/v1alpha1/Application': async () =>
-    (
-      await import(
-        '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'
-      )
-    ).Application,
+const models: Record<string, Model> = {
+  'apps/v1/Deployment': Deployment,
+  'batch/v1/CronJob': CronJob,
+  'v1/Service': Service,
+  'v1/Namespace': Namespace,
+  'v1/ResourceQuota': ResourceQuota,
+  'v1/LimitRange': LimitRange,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'networking.k8s.io/v1/Ingress': Ingress,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'external-secrets.io/v1beta1/ExternalSecret': ExternalSecret,
+  'argoproj.io/v1alpha1/Application': Application,
 };
 
 export type ManifestProblem = {
@@ -80,9 +64,7 @@ function describe(file: ManifestFile): string {
 }
 
 /** Checks every object against the schema of its apiVersion and kind, offline. */
-export async function findManifestProblems(
-  files: ManifestFile[],
-): Promise<ManifestProblem[]> {
+export function findManifestProblems(files: ManifestFile[]): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   const paths = new Set(files.map(f => f.path));
   for (const file of files) {
@@ -104,8 +86,8 @@ export async function findManifestProblems(
       }
       continue;
     }
-    const load = models[`${apiVersion}/${kind}`];
-    if (!load) {
+    const Model = models[`${apiVersion}/${kind}`];
+    if (!Model) {
       problems.push({
         object: describe(file),
         field: '/apiVersion',
@@ -113,7 +95,6 @@ export async function findManifestProblems(
       });
       continue;
     }
-    const Model = await load();
     try {
       new Model(file.object as never).validate();
     } catch (error) {
@@ -135,8 +116,8 @@ export async function findManifestProblems(
 }
 
 /** Throws an InputError naming each object, field and rule, when any is invalid. */
-export async function validateManifests(files: ManifestFile[]): Promise<void> {
-  const problems = await findManifestProblems(files);
+export function validateManifests(files: ManifestFile[]): void {
+  const problems = findManifestProblems(files);
   if (problems.length) {
     throw new InputError(
       `The rendered manifests are invalid: ${problems

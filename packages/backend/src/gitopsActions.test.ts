@@ -1,0 +1,193 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import yaml from 'yaml';
+import { apiClient, eventually } from './__testUtils__/apiClient';
+import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
+import { startCausewayBackend } from './__testUtils__/startCausewayBackend';
+import {
+  authModuleTestSignIn,
+  signInAs,
+} from './__testUtils__/testSignInProvider';
+
+jest.setTimeout(180_000);
+
+const template = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'gitops-service', title: 'GitOps service' },
+  spec: {
+    owner: 'group:default/platform-admins',
+    type: 'service',
+    parameters: [
+      {
+        properties: {
+          name: { type: 'string' },
+          image: { type: 'string' },
+        },
+      },
+    ],
+    steps: [
+      {
+        id: 'render',
+        action: 'gitops:service:render',
+        input: {
+          name: '${{ parameters.name }}',
+          owner: 'payments-team',
+          environment: 'production',
+          namespace: 'payments',
+          image: '${{ parameters.image }}',
+          port: 8080,
+          tier: 'standard',
+        },
+      },
+      {
+        id: 'publish',
+        action: 'gitops:publish',
+        input: {
+          message: 'Add ${{ parameters.name }}',
+          newPaths: ['${{ steps.render.output.serviceDir }}'],
+        },
+      },
+    ],
+    output: {
+      links: [
+        { title: 'GitOps commit', url: '${{ steps.publish.output.link }}' },
+      ],
+    },
+  },
+};
+const image = `registry.example.com/payments/refund-api@sha256:${'9e'.repeat(
+  32,
+)}`;
+
+describe.each(backendDatabaseIds)(
+  'GitOps scaffolder actions on %s',
+  databaseId => {
+    let stop: () => Promise<void>;
+    let gitopsPath: string;
+    let scratch: string;
+    let asAlice: ReturnType<typeof apiClient>;
+    const head = () =>
+      execFileSync('git', ['--git-dir', gitopsPath, 'rev-parse', 'main'], {
+        encoding: 'utf8',
+      }).trim();
+
+    beforeAll(async () => {
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-template-'));
+      fs.writeFileSync(
+        path.join(scratch, 'template.yaml'),
+        yaml.stringify(template),
+      );
+      const started = await startCausewayBackend({
+        database: databaseId,
+        extraFeatures: [authModuleTestSignIn],
+        extraLocations: [
+          {
+            type: 'file',
+            target: path.join(scratch, 'template.yaml'),
+            rules: [{ allow: ['Template'] }],
+          },
+        ],
+        config: { auth: { providers: { test: {} } } },
+      });
+      stop = started.stop;
+      gitopsPath = started.backend.gitopsPath;
+      const { baseUrl } = started.backend;
+      await eventually(async () => {
+        const api = apiClient(baseUrl, await signInAs(baseUrl, 'alice'));
+        const res = await api(
+          'GET',
+          '/api/catalog/entities/by-name/template/default/gitops-service',
+        );
+        return res.status === 200 ? true : undefined;
+      }, 'the test template in the catalog');
+      asAlice = apiClient(baseUrl, await signInAs(baseUrl, 'alice'));
+    });
+
+    afterAll(async () => {
+      await stop?.();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it('shows the exact files and the validation result in a dry run, and pushes nothing', async () => {
+      const before = head();
+      const res = await asAlice('POST', '/api/scaffolder/v2/dry-run', {
+        template,
+        values: { name: 'refund-api', image },
+        secrets: {},
+        directoryContents: [],
+      });
+
+      expect(res.status).toBe(200);
+      const files = Object.fromEntries(
+        res.body.directoryContents.map(
+          (f: { path: string; base64Content: string }) => [
+            f.path,
+            Buffer.from(f.base64Content, 'base64').toString('utf8'),
+          ],
+        ),
+      );
+      const deployment = yaml.parse(
+        files['gitops/apps/production/payments/refund-api/deployment.yaml'],
+      );
+      expect(deployment.spec.template.spec.containers[0].image).toBe(image);
+      expect(Object.keys(files)).toContain(
+        'gitops/apps/production/payments/refund-api/networkpolicy.yaml',
+      );
+
+      const log = res.body.log
+        .map((l: { body: { message: string } }) => l.body.message)
+        .join('\n');
+      expect(log).toContain(
+        'Rendered 8 objects for refund-api, all valid against their schemas',
+      );
+      expect(log).toMatch(/Dry run: would commit 8 files to .*gitops\.git/);
+      expect(head()).toBe(before);
+    });
+
+    it('refuses an invalid input in the dry run, naming the action and the field', async () => {
+      const res = await asAlice('POST', '/api/scaffolder/v2/dry-run', {
+        template,
+        values: { name: 'Refund API', image },
+        secrets: {},
+        directoryContents: [],
+      });
+      // The scaffolder checks the input against the action's schema first.
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'Invalid input passed to action gitops:service:render, instance.name does not match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"',
+      );
+    });
+
+    it('commits the rendered service to the GitOps repository as the user who ran it', async () => {
+      const task = await asAlice('POST', '/api/scaffolder/v2/tasks', {
+        templateRef: 'template:default/gitops-service',
+        values: { name: 'refund-api', image },
+      });
+      expect(task.status).toBe(201);
+      const finished = await eventually(async () => {
+        const res = await asAlice(
+          'GET',
+          `/api/scaffolder/v2/tasks/${task.body.id}`,
+        );
+        return ['completed', 'failed'].includes(res.body.status)
+          ? res.body
+          : undefined;
+      }, 'the template run to finish');
+
+      expect(finished.status).toBe('completed');
+      const git = (...args: string[]) =>
+        execFileSync('git', ['--git-dir', gitopsPath, ...args], {
+          encoding: 'utf8',
+        }).trim();
+      expect(git('log', '-1', '--format=%an <%ae>: %s', 'main')).toBe(
+        'Alice Anderson <alice@example.com>: Add refund-api',
+      );
+      expect(git('ls-tree', '-r', '--name-only', 'main')).toContain(
+        'apps/production/payments/refund-api/deployment.yaml',
+      );
+    });
+  },
+);

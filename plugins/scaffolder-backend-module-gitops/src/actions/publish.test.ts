@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { GitOpsRepository } from '@causeway/plugin-gitops-node';
+import { createPublishAction } from './publish';
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8' }).trim();
+
+describe('gitops:publish', () => {
+  let root: string;
+  let bare: string;
+  let workspacePath: string;
+  let action: ReturnType<typeof createPublishAction>;
+  const user = {
+    ref: 'user:default/bob',
+    entity: {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: 'bob' },
+      spec: {
+        profile: { displayName: 'Bob Payments', email: 'bob@example.com' },
+      },
+    },
+  };
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
+    const seed = path.join(root, 'seed');
+    fs.mkdirSync(seed);
+    execFileSync('git', ['init', '-q', '-b', 'main', seed]);
+    fs.writeFileSync(path.join(seed, 'README.md'), '# GitOps\n');
+    execFileSync('git', ['-C', seed, 'add', '.']);
+    execFileSync('git', [
+      '-C',
+      seed,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@t',
+      'commit',
+      '-qm',
+      'init',
+    ]);
+    bare = path.join(root, 'gitops.git');
+    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+
+    workspacePath = path.join(root, 'workspace');
+    const dir = path.join(
+      workspacePath,
+      'gitops/apps/production/payments/payment-service',
+    );
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'deployment.yaml'), 'kind: Deployment\n');
+    action = createPublishAction({
+      repository: new GitOpsRepository({
+        url: bare,
+        branch: 'main',
+        logger: mockServices.logger.mock(),
+      }),
+    });
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const input = {
+    sourcePath: 'gitops',
+    message: 'Add payment-service',
+    newPaths: ['apps/production/payments/payment-service'],
+    update: false,
+  };
+
+  it('commits the workspace files as the user who ran the template', async () => {
+    const ctx = createMockActionContext({
+      workspacePath,
+      input,
+      user: user as any,
+    });
+    await action.handler(ctx);
+
+    expect(git(bare, 'log', '-1', '--format=%an <%ae>: %s', 'main')).toBe(
+      'Bob Payments <bob@example.com>: Add payment-service',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'commitSha',
+      git(bare, 'rev-parse', 'main'),
+    );
+    expect(ctx.output).toHaveBeenCalledWith('files', [
+      'apps/production/payments/payment-service/deployment.yaml',
+    ]);
+  });
+
+  it('pushes nothing in a dry run, and lists what it would commit', async () => {
+    const head = git(bare, 'rev-parse', 'main');
+    // (createMockActionContext does not pass isDryRun through.)
+    const ctx = {
+      ...createMockActionContext({ workspacePath, input, user: user as any }),
+      isDryRun: true,
+    };
+    await action.handler(ctx);
+
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+    expect(ctx.output).toHaveBeenCalledWith('files', [
+      'apps/production/payments/payment-service/deployment.yaml',
+    ]);
+  });
+
+  it('refuses to overwrite an existing service unless asked for an update', async () => {
+    await action.handler(
+      createMockActionContext({ workspacePath, input, user: user as any }),
+    );
+    await expect(
+      action.handler(
+        createMockActionContext({ workspacePath, input, user: user as any }),
+      ),
+    ).rejects.toThrow(
+      'apps/production/payments/payment-service already exists in the GitOps repository',
+    );
+  });
+});

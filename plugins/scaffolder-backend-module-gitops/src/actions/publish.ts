@@ -1,0 +1,151 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { GitOpsFile, GitOpsRepository } from '@causeway/plugin-gitops-node';
+import { examples } from './publish.examples';
+
+async function readTree(root: string, dir = ''): Promise<GitOpsFile[]> {
+  const entries = await fs.readdir(path.join(root, dir), {
+    withFileTypes: true,
+  });
+  const files: GitOpsFile[] = [];
+  for (const entry of entries) {
+    const relative = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      files.push(...(await readTree(root, relative)));
+    } else if (entry.isFile()) {
+      files.push({
+        path: relative,
+        content: await fs.readFile(path.join(root, relative), 'utf8'),
+      });
+    }
+  }
+  return files;
+}
+
+/**
+ * gitops:publish: commits the files under `sourcePath` in the workspace to
+ * the GitOps repository as the user who ran the template, and pushes them;
+ * safe when many runs publish at once, and a no-op when nothing changed.
+ * In a dry run it lists what it would commit and pushes nothing.
+ */
+export function createPublishAction(options: { repository: GitOpsRepository }) {
+  return createTemplateAction({
+    id: 'gitops:publish',
+    description:
+      'Commits the rendered GitOps files as the user who ran the template and pushes them to the GitOps repository',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        sourcePath: z =>
+          z
+            .string()
+            .default('gitops')
+            .describe(
+              'Workspace folder holding the files, laid out as in the repository',
+            ),
+        message: z => z.string().min(1).describe('The commit message'),
+        newPaths: z =>
+          z
+            .array(z.string())
+            .default([])
+            .describe(
+              'Repository paths that must not exist yet (e.g. the service folder)',
+            ),
+        update: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe('Allow changing what newPaths names'),
+        reviewBranch: z =>
+          z
+            .string()
+            .regex(
+              /^[A-Za-z0-9][A-Za-z0-9._/-]*$/,
+              'a branch name of letters, digits and . _ / -',
+            )
+            .optional()
+            .describe(
+              'Push to this new branch for review instead of the default branch',
+            ),
+      },
+      output: {
+        commitSha: z => z.string(),
+        link: z => z.string(),
+        branch: z => z.string(),
+        changed: z => z.boolean(),
+        files: z => z.array(z.string()),
+      },
+    },
+    async handler(ctx) {
+      // The scaffolder checks inputs against the JSON schema but does not
+      // apply zod defaults, hence the fallbacks here.
+      const {
+        sourcePath = 'gitops',
+        newPaths = [],
+        update = false,
+      } = ctx.input;
+      const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
+      const files = await readTree(source).catch(() => {
+        throw new InputError(
+          `Nothing to publish: ${sourcePath} is not in the workspace`,
+        );
+      });
+      if (files.length === 0) {
+        throw new InputError(`Nothing to publish: ${sourcePath} is empty`);
+      }
+
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would commit ${files.length} files to ${
+            options.repository.displayUrl
+          }: ${files.map(f => f.path).join(', ')}`,
+        );
+        ctx.output('commitSha', 'dry-run');
+        ctx.output('link', options.repository.displayUrl);
+        ctx.output('branch', ctx.input.reviewBranch ?? 'dry-run');
+        ctx.output('changed', true);
+        ctx.output(
+          'files',
+          files.map(f => f.path),
+        );
+        return;
+      }
+
+      const profile = ctx.user?.entity?.spec?.profile;
+      const ref = ctx.user?.ref ?? 'user:default/unknown';
+      const author = {
+        name: profile?.displayName ?? ref,
+        email:
+          profile?.email ??
+          `${ref.replace(/[^a-z0-9.-]+/gi, '.')}@causeway.invalid`,
+      };
+      // A retried task step resumes with the first run's result.
+      const result = await ctx.checkpoint({
+        key: `gitops-publish-${ctx.task.id}-${sourcePath}`,
+        fn: async () =>
+          options.repository.publish({
+            files,
+            message: ctx.input.message,
+            author,
+            newPaths,
+            update,
+            reviewBranch: ctx.input.reviewBranch,
+          }),
+      });
+      ctx.logger.info(
+        result.changed
+          ? `Committed ${result.commitSha} to ${result.branch}: ${result.link}`
+          : `The GitOps repository already holds these files at ${result.commitSha}; nothing to commit`,
+      );
+      ctx.output('commitSha', result.commitSha);
+      ctx.output('link', result.link);
+      ctx.output('branch', result.branch);
+      ctx.output('changed', result.changed);
+      ctx.output('files', result.files);
+    },
+  });
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  buildServiceManifests,
+  gitopsLayout,
+  makeServiceSpecSchema,
+  manifestFileContents,
+  parseServiceSpec,
+  PlatformPolicy,
+  validateManifests,
+} from '@causeway/plugin-gitops-common';
+import { examples } from './renderService.examples';
+
+/**
+ * gitops:service:render: turns a few typed inputs into a service's validated
+ * Kubernetes manifests and Argo CD Application, written into the workspace
+ * (under `targetPath`) for gitops:publish. Nothing is written when any input
+ * or rendered object is invalid.
+ */
+export function createRenderServiceAction(options: {
+  policy: PlatformPolicy;
+  gitops: { repoURL: string; branch: string };
+}) {
+  return createTemplateAction({
+    id: 'gitops:service:render',
+    description:
+      "Renders a service's Kubernetes manifests and Argo CD Application, validated against their schemas, into the workspace",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: z =>
+        makeServiceSpecSchema(z).extend({
+          targetPath: z
+            .string()
+            .default('gitops')
+            .describe('Workspace folder the GitOps files are written to'),
+        }),
+      output: {
+        serviceDir: z =>
+          z.string().describe("The service's folder in the GitOps repository"),
+        files: z =>
+          z
+            .array(z.string())
+            .describe('The files written, as repository paths'),
+        warnings: z =>
+          z.array(z.string()).describe('What was accepted but should be fixed'),
+      },
+    },
+    async handler(ctx) {
+      // The scaffolder checks inputs against the JSON schema but does not
+      // apply zod defaults, hence the fallbacks here.
+      const { targetPath = 'gitops', ...input } = ctx.input;
+      const { spec, warnings } = parseServiceSpec(input, options.policy);
+      const files = buildServiceManifests(spec, {
+        policy: options.policy,
+        gitops: options.gitops,
+      });
+      validateManifests(files);
+
+      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      for (const file of manifestFileContents(files)) {
+        const target = resolveSafeChildPath(root, file.path);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, file.content);
+      }
+      for (const warning of warnings) {
+        ctx.logger.warn(warning);
+      }
+      ctx.logger.info(
+        `Rendered ${files.length} objects for ${spec.name}, all valid against their schemas`,
+      );
+      ctx.output(
+        'serviceDir',
+        gitopsLayout.serviceDir(spec.environment, spec.namespace, spec.name),
+      );
+      ctx.output(
+        'files',
+        files.map(f => f.path),
+      );
+      ctx.output('warnings', warnings);
+    },
+  });
+}
