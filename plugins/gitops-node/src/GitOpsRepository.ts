@@ -73,11 +73,13 @@ export class GitOpsRepository {
   readonly #config: Record<string, string>;
   readonly #secrets: string[];
   /**
-   * Publishes to the same branch through this instance (one per backend) go
-   * one at a time: they would only lose races to each other. Races with other
-   * writers (other replicas, people) are handled by fetching and retrying.
+   * Publishes through this instance (one per backend) go one at a time, in
+   * one working copy kept between them: they would only lose races to each
+   * other. Races with other writers (other replicas, people) are handled by
+   * fetching and retrying.
    */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #workdir: Promise<string> | undefined;
 
   constructor(options: GitOpsRepositoryOptions) {
     this.#url = options.url;
@@ -112,21 +114,11 @@ export class GitOpsRepository {
       assertSafeRepositoryPath(p);
     }
     const targetBranch = change.reviewBranch ?? this.#branch;
-    const previous = this.#queues.get(targetBranch) ?? Promise.resolve();
-    const next = previous.then(
+    const next = this.#queue.then(
       () => this.#publishWithRetry(change, targetBranch),
       () => this.#publishWithRetry(change, targetBranch),
     );
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#queues.set(targetBranch, settled);
-    settled.then(() => {
-      if (this.#queues.get(targetBranch) === settled) {
-        this.#queues.delete(targetBranch);
-      }
-    });
+    this.#queue = next.catch(() => undefined);
     return next;
   }
 
@@ -135,19 +127,15 @@ export class GitOpsRepository {
     targetBranch: string,
   ): Promise<GitOpsPublishResult> {
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'causeway-gitops-'));
-      try {
-        const result = await this.#attempt(dir, change, targetBranch);
-        if (result) {
-          return result;
-        }
-      } finally {
-        await fs.rm(dir, { recursive: true, force: true });
+      const dir = await this.#freshWorkdir();
+      const result = await this.#attempt(dir, change, targetBranch);
+      if (result) {
+        return result;
       }
       this.#logger.debug(
         `GitOps push to ${targetBranch} lost a race (attempt ${attempt}); retrying from the new head`,
       );
-      // Spread the retries so racing runs do not collide again in lockstep.
+      // Spread the retries so racing writers do not collide again in lockstep.
       await new Promise(r =>
         setTimeout(r, Math.random() * 50 * Math.min(attempt, 10)),
       );
@@ -173,8 +161,6 @@ export class GitOpsRepository {
         author,
         committer: COMMITTER,
       });
-
-    await this.#clone(dir);
 
     if (!change.update) {
       for (const p of change.newPaths ?? []) {
@@ -236,7 +222,49 @@ export class GitOpsRepository {
     };
   }
 
-  async #clone(dir: string): Promise<void> {
+  /**
+   * The working copy at the branch's current head, with nothing else in it.
+   * Cloned once; afterwards a shallow fetch and a hard reset bring it up to
+   * date, which costs only what changed.
+   */
+  async #freshWorkdir(): Promise<string> {
+    if (this.#workdir) {
+      const dir = await this.#workdir;
+      const git = (args: string[]) =>
+        runGit(args, {
+          cwd: dir,
+          config: this.#config,
+          secrets: this.#secrets,
+        });
+      try {
+        await git([
+          'fetch',
+          '--quiet',
+          '--depth',
+          '1',
+          '--no-tags',
+          'origin',
+          this.#branch,
+        ]);
+        await git(['reset', '--quiet', '--hard', 'FETCH_HEAD']);
+        await git(['clean', '--quiet', '-fdx']);
+        return dir;
+      } catch {
+        // Start over from a new clone if the working copy is unusable.
+        await fs.rm(dir, { recursive: true, force: true });
+        this.#workdir = undefined;
+      }
+    }
+    const workdir = this.#clone();
+    this.#workdir = workdir;
+    workdir.catch(() => {
+      this.#workdir = undefined;
+    });
+    return workdir;
+  }
+
+  async #clone(): Promise<string> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'causeway-gitops-'));
     try {
       await runGit(
         [
@@ -252,7 +280,9 @@ export class GitOpsRepository {
         ],
         { config: this.#config, secrets: this.#secrets },
       );
+      return dir;
     } catch (error) {
+      await fs.rm(dir, { recursive: true, force: true });
       throw this.#explain(error, 'read');
     }
   }
