@@ -16,7 +16,10 @@ import {
   parseServiceSpec,
   validateManifests,
 } from '@causeway/plugin-gitops-common';
-import { GitOpsRepository } from '@causeway/plugin-gitops-node';
+import {
+  ensureLocalRepository,
+  GitOpsRepository,
+} from '@causeway/plugin-gitops-node';
 
 const RUNS = 50;
 const PARALLEL = 20;
@@ -27,28 +30,6 @@ const silent = {
   error() {},
   child: () => silent,
 } as any;
-
-function createRepository(root: string): string {
-  const seed = path.join(root, 'seed');
-  fs.mkdirSync(seed);
-  execFileSync('git', ['init', '-q', '-b', 'main', seed]);
-  fs.writeFileSync(path.join(seed, 'README.md'), '# GitOps\n');
-  execFileSync('git', ['-C', seed, 'add', '.']);
-  execFileSync('git', [
-    '-C',
-    seed,
-    '-c',
-    'user.name=bench',
-    '-c',
-    'user.email=b@b',
-    'commit',
-    '-qm',
-    'init',
-  ]);
-  const bare = path.join(root, 'gitops.git');
-  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-  return bare;
-}
 
 async function renderAndPublish(repo: GitOpsRepository, name: string) {
   const { spec } = parseServiceSpec(
@@ -86,8 +67,14 @@ const percentile = (sorted: number[], p: number) =>
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-bench-'));
   try {
+    const bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({
+      repoPath: bare,
+      branch: 'main',
+      logger: silent,
+    });
     const repo = new GitOpsRepository({
-      url: createRepository(root),
+      url: bare,
       branch: 'main',
       logger: silent,
     });
@@ -110,13 +97,7 @@ async function main() {
     const parallelMs = Number(process.hrtime.bigint() - start) / 1e6;
     const commits = execFileSync(
       'git',
-      [
-        '--git-dir',
-        path.join(root, 'gitops.git'),
-        'rev-list',
-        '--count',
-        'main',
-      ],
+      ['--git-dir', bare, 'rev-list', '--count', 'main'],
       { encoding: 'utf8' },
     ).trim();
 

@@ -2,8 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { localRepositoryPath } from '@causeway/plugin-gitops-node';
-import { ensureLocalRepository } from './service/localRepository';
+import {
+  ensureLocalRepository,
+  localRepositoryPath,
+} from '@causeway/plugin-gitops-node';
 import { createRouter } from './service/router';
 
 /**

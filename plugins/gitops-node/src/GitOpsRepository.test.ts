@@ -3,12 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { GitOpsChange, GitOpsRepository } from './GitOpsRepository';
-import {
-  createBareRepository,
-  git,
-  show,
-  startGitHttpServer,
-} from './__testUtils__/repositories';
+import { ensureLocalRepository } from './ensureLocalRepository';
+import { git, show, startGitHttpServer } from './__testUtils__/repositories';
 
 jest.setTimeout(120_000);
 
@@ -36,9 +32,10 @@ describe('GitOpsRepository on a bare repository on disk', () => {
   let bare: string;
   let repo: GitOpsRepository;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-repo-'));
-    bare = createBareRepository(root);
+    bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({ repoPath: bare, branch: 'main', logger });
     repo = new GitOpsRepository({ url: bare, branch: 'main', logger });
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -181,7 +178,8 @@ describe('GitOpsRepository over git smart HTTP with basic auth', () => {
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-http-'));
-    bare = createBareRepository(root);
+    bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({ repoPath: bare, branch: 'main', logger });
     server = await startGitHttpServer({
       projectRoot: root,
       username: 'causeway-bot',

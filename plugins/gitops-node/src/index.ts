@@ -12,6 +12,7 @@ export type {
   GitOpsRepositoryOptions,
 } from './GitOpsRepository';
 export type { GitIdentity } from './git';
+export { ensureLocalRepository } from './ensureLocalRepository';
 export { localRepositoryPath } from './localRepositoryPath';
 export {
   gitopsRepositoryFromConfig,

@@ -1,8 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import path from 'node:path';
 
 export const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, {
@@ -16,23 +14,6 @@ export const git = (cwd: string, ...args: string[]) =>
       GIT_COMMITTER_EMAIL: 'test@example.com',
     },
   }).trim();
-
-/** A bare repository with one commit on `main`, as the portal creates it. */
-export function createBareRepository(
-  root: string,
-  name = 'gitops.git',
-): string {
-  const work = path.join(root, `${name}-seed`);
-  const bare = path.join(root, name);
-  fs.mkdirSync(work, { recursive: true });
-  git(work, 'init', '--quiet', '--initial-branch=main');
-  fs.writeFileSync(path.join(work, 'README.md'), '# GitOps\n');
-  git(work, 'add', '.');
-  git(work, 'commit', '--quiet', '-m', 'Initial layout');
-  git(root, 'clone', '--quiet', '--bare', work, bare);
-  fs.rmSync(work, { recursive: true, force: true });
-  return bare;
-}
 
 /** Reads a file at the tip of a branch of a bare repository. */
 export const show = (bare: string, branch: string, file: string) =>

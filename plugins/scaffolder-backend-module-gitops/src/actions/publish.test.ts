@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { GitOpsRepository } from '@causeway/plugin-gitops-node';
+import {
+  ensureLocalRepository,
+  GitOpsRepository,
+} from '@causeway/plugin-gitops-node';
 import { createPublishAction } from './publish';
 
 const git = (dir: string, ...args: string[]) =>
@@ -27,26 +30,14 @@ describe('gitops:publish', () => {
     },
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
-    const seed = path.join(root, 'seed');
-    fs.mkdirSync(seed);
-    execFileSync('git', ['init', '-q', '-b', 'main', seed]);
-    fs.writeFileSync(path.join(seed, 'README.md'), '# GitOps\n');
-    execFileSync('git', ['-C', seed, 'add', '.']);
-    execFileSync('git', [
-      '-C',
-      seed,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@t',
-      'commit',
-      '-qm',
-      'init',
-    ]);
     bare = path.join(root, 'gitops.git');
-    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    await ensureLocalRepository({
+      repoPath: bare,
+      branch: 'main',
+      logger: mockServices.logger.mock(),
+    });
 
     workspacePath = path.join(root, 'workspace');
     const dir = path.join(

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
-import { ensureLocalRepository } from './localRepository';
+import { ensureLocalRepository } from './ensureLocalRepository';
 
 const git = (repo: string, ...args: string[]) =>
   execFileSync('git', ['--git-dir', repo, ...args], {
