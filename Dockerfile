@@ -64,6 +64,7 @@ COPY --from=build --chown=node:node /app/packages/backend/dist/bundle.tar.gz ./
 RUN tar xzf bundle.tar.gz && rm bundle.tar.gz && mkdir -p data
 COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.yaml ./
 COPY --chown=node:node examples ./examples
+COPY --chown=node:node platform ./platform
 ENV NODE_ENV=production
 EXPOSE 7007
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -48,7 +48,7 @@ tar xzf packages/backend/dist/skeleton.tar.gz -C "$image"
 log "Unpacking the bundle (runtime stage)"
 tar xzf packages/backend/dist/bundle.tar.gz -C "$image"
 cp app-config.yaml app-config.production.yaml catalog-info.yaml "$image/"
-cp -r examples "$image/"
+cp -r examples platform "$image/"
 mkdir -p "$image/data"
 [ ! -e "$image/packages/backend/src" ] || fail "the image would carry TypeScript sources"
 
@@ -72,10 +72,19 @@ start_backend() {
 stop_backend() {
   kill "$backend_pid" 2>/dev/null && wait "$backend_pid" 2>/dev/null || true
   backend_pid=""
+  # The next start must not meet the previous backend still on the port.
+  for _ in $(seq 1 60); do
+    curl -s -o /dev/null "$base/" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  fail "the previous backend still answers on $base"
 }
 
 assert_serves_app() {
-  curl -fsS "$base/" | grep -q '<title>Causeway</title>' || fail "$1: / does not serve the Causeway app"
+  curl -fsS "$base/" >"$work/index.html" 2>"$work/index-error.log" ||
+    fail "$1: GET / failed: $(cat "$work/index-error.log")"
+  grep -q '<title>Causeway</title>' "$work/index.html" ||
+    fail "$1: / does not serve the Causeway app: $(head -c 300 "$work/index.html")"
   pass "$1: / serves the built frontend"
 }
 
@@ -99,6 +108,24 @@ for _ in $(seq 1 120); do
 done
 [ "$status" = 200 ] || fail "embedded default: payment-service not in the catalog (HTTP $status)"
 pass "embedded default: the demo catalog is loaded"
+# The golden-path actions work from the bundle: render, validate, claim.
+# Sign in again: the first token predates the demo org, so it has no groups.
+token="$(curl -fsS -H 'X-Requested-With: XMLHttpRequest' "$base/api/auth/guest/refresh" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).backstageIdentity.token')"
+cat >"$work/dry-run.json" <<'JSON'
+{"template":{"apiVersion":"scaffolder.backstage.io/v1beta3","kind":"Template","metadata":{"name":"layout"},
+ "spec":{"type":"service","steps":[
+  {"id":"render","action":"gitops:service:render","input":{"name":"layout-check","owner":"payments-team","environment":"production","namespace":"payments","image":"registry.example.com/layout@sha256:0000000000000000000000000000000000000000000000000000000000000000","port":8080,"tier":"standard"}},
+  {"id":"claim","action":"gitops:claim:render","input":{"kind":"PostgreSQLInstance","name":"layout-db","namespace":"payments","environment":"production","owner":"payments-team","parameters":{"size":"small","storageGB":20}}},
+  {"id":"publish","action":"gitops:publish","input":{"message":"layout check"}}]}},
+ "values":{},"secrets":{},"directoryContents":[]}
+JSON
+files="$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  --data @"$work/dry-run.json" "$base/api/scaffolder/v2/dry-run" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).directoryContents.length')" ||
+  fail "embedded default: the GitOps actions dry run failed"
+[ "$files" = 9 ] || fail "embedded default: the dry run rendered $files files, expected 9"
+pass "embedded default: the GitOps actions render and validate manifests and a claim"
 git --git-dir "$image/data/git/gitops.git" rev-parse --verify -q main >/dev/null ||
   fail "embedded default: data/git/gitops.git was not created"
 pass "embedded default: the GitOps repository was created in data/"

@@ -1,6 +1,12 @@
 export interface Config {
   gitops?: {
     /**
+     * The folder of platform APIs: one sub-folder each with the
+     * CompositeResourceDefinition (definition.yaml) the claims are checked
+     * against. Relative to where the portal runs; default ./platform/apis.
+     */
+    platformApis?: string;
+    /**
      * What each service tier means, set by the platform team. Each key
      * overrides Causeway's default for that tier.
      */

@@ -43,6 +43,19 @@ const template = {
         },
       },
       {
+        id: 'claim',
+        action: 'gitops:claim:render',
+        input: {
+          kind: 'PostgreSQLInstance',
+          name: '${{ parameters.name }}-db',
+          namespace: 'payments',
+          environment: 'production',
+          owner: 'payments-team',
+          service: '${{ parameters.name }}',
+          parameters: { size: 'small', storageGB: 20 },
+        },
+      },
+      {
         id: 'publish',
         action: 'gitops:publish',
         input: {
@@ -143,7 +156,7 @@ describe.each(backendDatabaseIds)(
       expect(log).toContain(
         'Rendered 8 objects for refund-api, all valid against their schemas',
       );
-      expect(log).toMatch(/Dry run: would commit 8 files to .*gitops\.git/);
+      expect(log).toMatch(/Dry run: would commit 9 files to .*gitops\.git/);
       expect(head()).toBe(before);
     });
 

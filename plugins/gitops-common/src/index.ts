@@ -40,3 +40,7 @@ export {
   validateManifests,
 } from './validation/validateManifests';
 export type { ManifestProblem } from './validation/validateManifests';
+export { parsePlatformApi } from './claims/platformApi';
+export type { PlatformApi } from './claims/platformApi';
+export { buildClaim } from './claims/buildClaim';
+export type { ClaimRequest } from './claims/buildClaim';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   coreServices,
   createBackendModule,
@@ -5,7 +6,9 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { gitopsRepositoryServiceRef } from '@causeway/plugin-gitops-node';
 import { createPublishAction } from './actions/publish';
+import { createRenderClaimAction } from './actions/renderClaim';
 import { createRenderServiceAction } from './actions/renderService';
+import { loadPlatformApis } from './loadPlatformApis';
 import { platformPolicyFromConfig } from './platformPolicyFromConfig';
 
 /** The golden paths' GitOps actions for the scaffolder. */
@@ -17,9 +20,17 @@ export const scaffolderModuleGitops = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         repository: gitopsRepositoryServiceRef,
       },
-      async init({ scaffolder, config, repository }) {
+      async init({ scaffolder, config, logger, repository }) {
+        const apis = await loadPlatformApis(
+          path.resolve(
+            config.getOptionalString('gitops.platformApis') ??
+              './platform/apis',
+          ),
+          logger,
+        );
         scaffolder.addActions(
           createRenderServiceAction({
             policy: platformPolicyFromConfig(config),
@@ -29,6 +40,7 @@ export const scaffolderModuleGitops = createBackendModule({
                 config.getOptionalString('gitops.repository.branch') ?? 'main',
             },
           }),
+          createRenderClaimAction({ apis }),
           createPublishAction({ repository }),
         );
       },

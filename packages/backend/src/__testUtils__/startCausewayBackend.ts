@@ -84,7 +84,10 @@ export async function startCausewayBackend(options: {
   const config = mergeConfig(
     mergeConfig(loadAppConfig(), {
       backend: { database: database.config },
-      gitops: { repository: { url: gitopsPath } },
+      gitops: {
+        repository: { url: gitopsPath },
+        platformApis: path.join(repoRoot, 'platform/apis'),
+      },
     }),
     options.config ?? {},
   );

@@ -115,6 +115,19 @@ describe('buildServiceManifests', () => {
     ]);
   });
 
+  it('loads the connection secrets of claimed infrastructure into the container', () => {
+    const container = find(
+      build({
+        ...paymentService,
+        connectionSecrets: ['payments-db-connection'],
+      }),
+      'Deployment',
+    ).spec.template.spec.containers[0];
+    expect(container.envFrom).toEqual([
+      { secretRef: { name: 'payments-db-connection' } },
+    ]);
+  });
+
   it('denies all traffic but the declared callers and the ingress controller', () => {
     const policy = find(build(paymentService), 'NetworkPolicy');
     expect(policy.spec.policyTypes).toEqual(['Ingress']);

@@ -120,6 +120,13 @@ export function buildServiceManifests(
                   },
                 })),
               ],
+              ...(spec.connectionSecrets.length
+                ? {
+                    envFrom: spec.connectionSecrets.map(secret => ({
+                      secretRef: { name: secret },
+                    })),
+                  }
+                : {}),
               resources,
               readinessProbe: {
                 httpGet: { path: '/health/ready', port: 'http' },

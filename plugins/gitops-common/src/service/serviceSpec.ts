@@ -103,6 +103,12 @@ export const makeServiceSpecSchema = (zImpl: typeof z) => {
       )
       .optional(),
     newNamespace: zImpl.boolean().default(false),
+    connectionSecrets: zImpl
+      .array(kubernetesName(zImpl, 'connection secret'))
+      .default([])
+      .describe(
+        'Secrets of claimed infrastructure (e.g. payments-db-connection) to load as env vars',
+      ),
   });
 };
 

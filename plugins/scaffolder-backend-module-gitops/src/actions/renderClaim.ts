@@ -1,0 +1,77 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  buildClaim,
+  manifestFileContents,
+  PlatformApi,
+} from '@causeway/plugin-gitops-common';
+import { examples } from './renderClaim.examples';
+
+/**
+ * gitops:claim:render: writes a Crossplane claim for one of the platform's
+ * APIs into the workspace for gitops:publish, checked against the API's own
+ * CompositeResourceDefinition schema.
+ */
+export function createRenderClaimAction(options: { apis: PlatformApi[] }) {
+  return createTemplateAction({
+    id: 'gitops:claim:render',
+    description:
+      "Renders a Crossplane claim for a platform API (PostgreSQL, Redis, Kafka topic, bucket...), validated against the API's schema, into the workspace",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        kind: z =>
+          z
+            .string()
+            .describe(
+              `The claim kind: ${options.apis.map(a => a.kind).join(', ')}`,
+            ),
+        name: z => z.string().describe('The claim name, e.g. payments-db'),
+        namespace: z => z.string(),
+        environment: z => z.string(),
+        owner: z => z.string().describe('The owning group'),
+        service: z =>
+          z.string().optional().describe('The service that uses it'),
+        parameters: z =>
+          z
+            .record(z.string(), z.unknown())
+            .default({})
+            .describe("Parameters of the platform API's schema"),
+        connectionSecretName: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The Secret its connection details go to; default NAME-connection',
+            ),
+        targetPath: z => z.string().default('gitops'),
+      },
+      output: {
+        file: z => z.string().describe('The claim file, as a repository path'),
+        connectionSecretName: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const { targetPath = 'gitops', parameters = {}, ...request } = ctx.input;
+      const file = buildClaim({ ...request, parameters }, options.apis);
+      const [content] = manifestFileContents([file]);
+      const target = resolveSafeChildPath(
+        resolveSafeChildPath(ctx.workspacePath, targetPath),
+        content.path,
+      );
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, content.content);
+      const secret = (
+        file.object.spec as { writeConnectionSecretToRef: { name: string } }
+      ).writeConnectionSecretToRef.name;
+      ctx.logger.info(
+        `Rendered ${file.object.kind} ${request.name}; connection details go to Secret ${secret}`,
+      );
+      ctx.output('file', file.path);
+      ctx.output('connectionSecretName', secret);
+    },
+  });
+}
