@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { GitOpsChange, GitOpsRepository } from './GitOpsRepository';
+import { gitopsRepositoryFromConfig } from './gitopsRepositoryServiceRef';
 import { ensureLocalRepository } from './ensureLocalRepository';
 import { git, show, startGitHttpServer } from './__testUtils__/repositories';
 
@@ -205,6 +207,36 @@ describe('GitOpsRepository over git smart HTTP with basic auth', () => {
     expect(
       show(bare, 'main', 'apps/production/payments/order-service/service.yaml'),
     ).toContain('name: order-service');
+  });
+
+  it('takes the token from the integrations config for the remote host', async () => {
+    const token = 'ghp_integration-t0ken';
+    const tokenServer = await startGitHttpServer({
+      projectRoot: root,
+      username: 'x-access-token',
+      password: token,
+    });
+    try {
+      const host = new URL(tokenServer.url).host;
+      const repo = gitopsRepositoryFromConfig(
+        new ConfigReader({
+          gitops: {
+            repository: {
+              url: `${tokenServer.url}/gitops.git`,
+              branch: 'main',
+            },
+          },
+          integrations: {
+            github: [{ host, apiBaseUrl: tokenServer.url, token }],
+          },
+        }),
+        { logger },
+      );
+      const result = await repo.publish(serviceChange('token-service'));
+      expect(result.commitSha).toBe(git(bare, 'rev-parse', 'main'));
+    } finally {
+      await tokenServer.close();
+    }
   });
 
   it('says the credentials were refused, without showing them', async () => {
