@@ -1,67 +1,84 @@
-# Causeway's container image: the backend bundle, which also serves the
-# built frontend, on Node 24 and Debian bookworm, running as a non-root user.
+# Causeway's container image: one backend process that also serves the built
+# frontend, on Node 24 and Debian bookworm, running as the non-root `node` user.
 #
-#   docker build -t causeway .
+#   docker build -t causeway .            (or: yarn build-image)
 #   docker run -p 7007:7007 --env-file causeway.env causeway
 #
+# Needs BuildKit (the default builder since Docker 23). Yarn's registry comes
+# from the build arg YARN_NPM_REGISTRY_SERVER when given (no host is written
+# here): docker build --build-arg YARN_NPM_REGISTRY_SERVER=https://... .
 # The runtime reads app-config.yaml and app-config.production.yaml (PostgreSQL,
 # GitHub sign-in; every value from the environment, see README).
-# scripts/test-image-layout.sh reproduces the build and runtime stages without
-# a Docker engine and is part of ./causeway test.
+# scripts/test-image-layout.sh reproduces the build, dependencies and runtime
+# stages without a Docker engine; it is part of ./causeway test.
 
-# Same Node as the project's toolchain (scripts/env.sh): native addons built
-# here must match the runtime.
+# The same Node as the project's toolchain (scripts/env.sh), so what is built
+# and tested locally is what runs here.
 ARG NODE_IMAGE=node:24.18.1-bookworm-slim
 
-# Stage 1: everything needed to install, build and bundle.
-FROM ${NODE_IMAGE} AS build
-# Yarn takes its registry from here when given; no host is written anywhere.
-ARG YARN_NPM_REGISTRY_SERVER
-ENV YARN_NPM_REGISTRY_SERVER=${YARN_NPM_REGISTRY_SERVER}
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,target=/var/lib/apt,sharing=locked \
-    apt-get update && \
-    apt-get install -y --no-install-recommends python3 g++ make git ca-certificates
-USER node
+# Only the files `yarn install` reads, so the install layer below is reused
+# until a package.json, yarn.lock or the Yarn release changes.
+FROM ${NODE_IMAGE} AS packages
 WORKDIR /app
-COPY --chown=node:node .yarn ./.yarn
-COPY --chown=node:node .yarnrc.yml backstage.json package.json yarn.lock tsconfig.json ./
-COPY --chown=node:node packages ./packages
-COPY --chown=node:node plugins ./plugins
+COPY package.json yarn.lock .yarnrc.yml backstage.json ./
+COPY .yarn ./.yarn
+COPY packages ./packages
+COPY plugins ./plugins
+RUN find packages plugins -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
+
+# Compilers for native addons built from source (node-gyp: ssh2's optional
+# crypto binding; better-sqlite3 if its prebuilt binary does not fit).
+FROM ${NODE_IMAGE} AS toolchain
+RUN apt-get update && \
+    apt-get install -y --no-install-recommends python3 g++ make && \
+    rm -rf /var/lib/apt/lists/*
+# node-gyp would download Node's headers; the image has them in /usr/local.
+ENV npm_config_nodedir=/usr/local
+
+# Install everything, type check, and build the frontend and backend bundle
+# (packages/backend/dist/{skeleton,bundle}.tar.gz).
+FROM toolchain AS build
+ARG YARN_NPM_REGISTRY_SERVER
+USER node
+# BuildKit creates the work directory owned by USER, so node can write to it.
+WORKDIR /app
+COPY --from=packages --chown=node:node /app ./
+# An empty YARN_NPM_REGISTRY_SERVER would mean "no registry" to Yarn: unset it.
 RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=1000,gid=1000 \
+    if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then unset YARN_NPM_REGISTRY_SERVER; fi && \
     yarn install --immutable
+COPY --chown=node:node . .
 RUN yarn tsc && yarn workspace backend build
 
-# Stage 2: production dependencies of the bundle only.
-FROM ${NODE_IMAGE} AS dependencies
+# The bundle's production dependencies only. A stage of its own so the
+# compilers stay out of the runtime image.
+FROM toolchain AS dependencies
 ARG YARN_NPM_REGISTRY_SERVER
-ENV YARN_NPM_REGISTRY_SERVER=${YARN_NPM_REGISTRY_SERVER}
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,target=/var/lib/apt,sharing=locked \
-    apt-get update && \
-    apt-get install -y --no-install-recommends python3 g++ make
 USER node
 WORKDIR /app
-COPY --chown=node:node .yarn ./.yarn
-COPY --chown=node:node .yarnrc.yml backstage.json package.json yarn.lock ./
-COPY --from=build --chown=node:node /app/packages/backend/dist/skeleton.tar.gz ./
-RUN tar xzf skeleton.tar.gz && rm skeleton.tar.gz
+COPY --from=packages --chown=node:node /app/package.json /app/yarn.lock /app/.yarnrc.yml /app/backstage.json ./
+COPY --from=packages --chown=node:node /app/.yarn ./.yarn
+# The skeleton: package.json of the backend and every workspace package it uses.
+RUN --mount=type=bind,from=build,source=/app/packages/backend/dist/skeleton.tar.gz,target=/tmp/skeleton.tar.gz \
+    tar xzf /tmp/skeleton.tar.gz
 ENV NODE_ENV=production
 RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=1000,gid=1000 \
+    if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then unset YARN_NPM_REGISTRY_SERVER; fi && \
     yarn workspaces focus --all --production
 
-# Stage 3: the runtime. No compilers; git for the GitOps repository.
-FROM ${NODE_IMAGE}
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
-    --mount=type=cache,target=/var/lib/apt,sharing=locked \
-    apt-get update && \
+FROM ${NODE_IMAGE} AS runtime
+# git: the GitOps plugin shells out to it. ca-certificates: git over HTTPS.
+# tini: PID 1 that forwards signals and reaps git's child processes.
+# No SQLite library: better-sqlite3 carries its own.
+RUN apt-get update && \
     apt-get install -y --no-install-recommends git ca-certificates tini && \
     rm -rf /var/lib/apt/lists/*
 USER node
 WORKDIR /app
 COPY --from=dependencies --chown=node:node /app ./
-COPY --from=build --chown=node:node /app/packages/backend/dist/bundle.tar.gz ./
-RUN tar xzf bundle.tar.gz && rm bundle.tar.gz && mkdir -p data
+# The bundle: each workspace package's dist and package.json (main -> dist).
+RUN --mount=type=bind,from=build,source=/app/packages/backend/dist/bundle.tar.gz,target=/tmp/bundle.tar.gz \
+    tar xzf /tmp/bundle.tar.gz && mkdir data
 COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.yaml ./
 COPY --chown=node:node examples ./examples
 COPY --chown=node:node platform ./platform

@@ -156,7 +156,7 @@ describe.each(backendDatabaseIds)(
       expect(log).toContain(
         'Rendered 8 objects for refund-api, all valid against their schemas',
       );
-      expect(log).toMatch(/Dry run: would commit 9 files to .*gitops\.git/);
+      expect(log).toMatch(/Dry run: would commit 10 files to .*gitops\.git/);
       expect(head()).toBe(before);
     });
 

@@ -44,3 +44,5 @@ export { parsePlatformApi } from './claims/platformApi';
 export type { PlatformApi } from './claims/platformApi';
 export { buildClaim } from './claims/buildClaim';
 export type { ClaimRequest } from './claims/buildClaim';
+export { argoApplication } from './argoApplication';
+export type { GitOpsSource } from './argoApplication';

@@ -31,16 +31,18 @@ export const scaffolderModuleGitops = createBackendModule({
           ),
           logger,
         );
+        // What the Argo CD Applications the actions write point at.
+        const gitops = {
+          repoURL: repository.displayUrl,
+          branch:
+            config.getOptionalString('gitops.repository.branch') ?? 'main',
+        };
         scaffolder.addActions(
           createRenderServiceAction({
             policy: platformPolicyFromConfig(config),
-            gitops: {
-              repoURL: repository.displayUrl,
-              branch:
-                config.getOptionalString('gitops.repository.branch') ?? 'main',
-            },
+            gitops,
           }),
-          createRenderClaimAction({ apis }),
+          createRenderClaimAction({ apis, gitops }),
           createPublishAction({ repository }),
         );
       },

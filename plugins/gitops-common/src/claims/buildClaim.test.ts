@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { findManifestProblems } from '../validation/validateManifests';
 import { buildClaim } from './buildClaim';
 import { parsePlatformApi } from './platformApi';
 
@@ -37,7 +38,7 @@ describe('buildClaim', () => {
   });
 
   it('writes the claim with the XRD defaults filled in and its connection secret named', () => {
-    const file = buildClaim(request, apis);
+    const [file] = buildClaim(request, apis);
     expect(file.path).toBe(
       'infrastructure/production/payments/postgresqlinstance-payments-db.yaml',
     );
@@ -55,6 +56,26 @@ describe('buildClaim', () => {
     expect(file.object.metadata.labels).toMatchObject({
       'app.kubernetes.io/part-of': 'payment-service',
     });
+  });
+
+  it('adds the Argo CD Application that syncs the namespace infrastructure, never pruning it', () => {
+    const files = buildClaim(request, apis, {
+      gitops: {
+        repoURL: 'https://git.example.com/platform/gitops.git',
+        branch: 'main',
+      },
+    });
+    expect(files.map(f => f.path)).toEqual([
+      'infrastructure/production/payments/postgresqlinstance-payments-db.yaml',
+      'infrastructure/production/payments/argocd-application.yaml',
+    ]);
+    const app = files[1].object as any;
+    expect(app.spec.source.path).toBe('infrastructure/production/payments');
+    expect(app.spec.syncPolicy.automated).toEqual({
+      prune: false,
+      selfHeal: true,
+    });
+    expect(findManifestProblems([files[1]])).toEqual([]);
   });
 
   it('keeps parameters within the bounds and enums of the XRD, naming the field and the rule', () => {

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import Ajv, { ErrorObject } from 'ajv';
+import { argoApplication, GitOpsSource } from '../argoApplication';
 import { gitopsLayout } from '../layout';
 import type { ManifestFile } from '../service/buildServiceManifests';
 import { KUBERNETES_NAME } from '../service/serviceSpec';
@@ -40,12 +41,15 @@ function rule(error: ErrorObject): string {
 /**
  * Builds a Crossplane claim for a platform API and checks it against the
  * API's own schema (applying its defaults, so the file shows every value).
- * A failure names the claim, the field and the rule.
+ * A failure names the claim, the field and the rule. With `gitops`, also the
+ * Argo CD Application that syncs the namespace's infrastructure folder; it is
+ * the same for every claim there, so concurrent runs write the same file.
  */
 export function buildClaim(
   request: ClaimRequest,
   apis: PlatformApi[],
-): ManifestFile {
+  options?: { gitops: GitOpsSource; destinationServer?: string },
+): ManifestFile[] {
   const api = apis.find(a => a.kind === request.kind);
   if (!api) {
     throw new InputError(
@@ -117,11 +121,32 @@ export function buildClaim(
   }
   object.spec.parameters = candidate.spec.parameters;
 
-  return {
-    path: `${gitopsLayout.infrastructureDir(
-      request.environment,
-      request.namespace,
-    )}/${api.kind.toLowerCase()}-${request.name}.yaml`,
-    object,
-  };
+  const dir = gitopsLayout.infrastructureDir(
+    request.environment,
+    request.namespace,
+  );
+  const files: ManifestFile[] = [
+    { path: `${dir}/${api.kind.toLowerCase()}-${request.name}.yaml`, object },
+  ];
+  if (options) {
+    files.push({
+      path: `${dir}/argocd-application.yaml`,
+      object: argoApplication({
+        name: `${request.environment}-${request.namespace}-infrastructure`,
+        labels: {
+          'app.kubernetes.io/managed-by': 'causeway',
+          'causeway.dev/environment': request.environment,
+        },
+        project: request.environment,
+        path: dir,
+        namespace: request.namespace,
+        gitops: options.gitops,
+        destinationServer: options.destinationServer,
+        // A claim removed from git must not delete a database.
+        prune: false,
+        plainDirectory: true,
+      }),
+    });
+  }
+  return files;
 }

@@ -1,3 +1,4 @@
+import { argoApplication, GitOpsSource } from '../argoApplication';
 import { gitopsLayout } from '../layout';
 import { PlatformPolicy } from './platformPolicy';
 import { ServiceSpec } from './serviceSpec';
@@ -21,7 +22,7 @@ export type ManifestFile = { path: string; object: KubernetesObject };
 export type BuildServiceOptions = {
   policy: PlatformPolicy;
   /** The GitOps repository Argo CD reads, and its branch. */
-  gitops: { repoURL: string; branch: string };
+  gitops: GitOpsSource;
   /** The cluster the environment deploys to, as Argo CD names it. */
   destinationServer?: string;
 };
@@ -336,36 +337,16 @@ export function buildServiceManifests(
 
   files.push({
     path: `${dir}/argocd-application.yaml`,
-    object: {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: {
-        name: `${environment}-${namespace}-${name}`.slice(0, 253),
-        namespace: 'argocd',
-        labels,
-        finalizers: ['resources-finalizer.argocd.argoproj.io'],
-      },
-      spec: {
-        project: environment,
-        source: {
-          repoURL: options.gitops.repoURL,
-          targetRevision: options.gitops.branch,
-          path: dir,
-        },
-        destination: {
-          server: options.destinationServer ?? 'https://kubernetes.default.svc',
-          namespace,
-        },
-        syncPolicy: {
-          automated: { prune: true, selfHeal: true },
-          syncOptions: ['ServerSideApply=true'],
-          retry: {
-            limit: 5,
-            backoff: { duration: '10s', factor: 2, maxDuration: '5m' },
-          },
-        },
-      },
-    },
+    object: argoApplication({
+      name: `${environment}-${namespace}-${name}`,
+      labels,
+      project: environment,
+      path: dir,
+      namespace,
+      gitops: options.gitops,
+      destinationServer: options.destinationServer,
+      prune: true,
+    }),
   });
 
   if (spec.newNamespace) {

@@ -29,7 +29,13 @@ describe('gitops:claim:render', () => {
       path.resolve(__dirname, '../../../../platform/apis'),
       logger,
     );
-    action = createRenderClaimAction({ apis });
+    action = createRenderClaimAction({
+      apis,
+      gitops: {
+        repoURL: 'https://git.example.com/platform/gitops.git',
+        branch: 'main',
+      },
+    });
   });
   beforeEach(() => {
     workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'claim-'));

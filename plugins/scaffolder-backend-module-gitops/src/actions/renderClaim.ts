@@ -1,20 +1,21 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildClaim,
-  manifestFileContents,
+  GitOpsSource,
   PlatformApi,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderClaim.examples';
+import { writeManifests } from './writeManifests';
 
 /**
  * gitops:claim:render: writes a Crossplane claim for one of the platform's
  * APIs into the workspace for gitops:publish, checked against the API's own
  * CompositeResourceDefinition schema.
  */
-export function createRenderClaimAction(options: { apis: PlatformApi[] }) {
+export function createRenderClaimAction(options: {
+  apis: PlatformApi[];
+  gitops: GitOpsSource;
+}) {
   return createTemplateAction({
     id: 'gitops:claim:render',
     description:
@@ -56,14 +57,11 @@ export function createRenderClaimAction(options: { apis: PlatformApi[] }) {
     },
     async handler(ctx) {
       const { targetPath = 'gitops', parameters = {}, ...request } = ctx.input;
-      const file = buildClaim({ ...request, parameters }, options.apis);
-      const [content] = manifestFileContents([file]);
-      const target = resolveSafeChildPath(
-        resolveSafeChildPath(ctx.workspacePath, targetPath),
-        content.path,
-      );
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, content.content);
+      const files = buildClaim({ ...request, parameters }, options.apis, {
+        gitops: options.gitops,
+      });
+      await writeManifests(ctx.workspacePath, targetPath, files);
+      const [file] = files;
       const secret = (
         file.object.spec as { writeConnectionSecretToRef: { name: string } }
       ).writeConnectionSecretToRef.name;

@@ -1,17 +1,14 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildServiceManifests,
   gitopsLayout,
   makeServiceSpecSchema,
-  manifestFileContents,
   parseServiceSpec,
   PlatformPolicy,
   validateManifests,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderService.examples';
+import { writeManifests } from './writeManifests';
 
 /**
  * gitops:service:render: turns a few typed inputs into a service's validated
@@ -59,12 +56,7 @@ export function createRenderServiceAction(options: {
       });
       validateManifests(files);
 
-      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      for (const file of manifestFileContents(files)) {
-        const target = resolveSafeChildPath(root, file.path);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, file.content);
-      }
+      await writeManifests(ctx.workspacePath, targetPath, files);
       for (const warning of warnings) {
         ctx.logger.warn(warning);
       }
