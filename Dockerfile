@@ -26,8 +26,8 @@ COPY packages ./packages
 COPY plugins ./plugins
 RUN find packages plugins -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
 
-# Compilers for native addons built from source (node-gyp: ssh2's optional
-# crypto binding; better-sqlite3 if its prebuilt binary does not fit).
+# Compilers for native addons: Yarn runs node-gyp for every package with a
+# binding.gyp (better-sqlite3, ssh2) when it installs them.
 FROM ${NODE_IMAGE} AS toolchain
 RUN apt-get update && \
     apt-get install -y --no-install-recommends python3 g++ make && \
