@@ -81,6 +81,7 @@ RUN --mount=type=bind,from=build,source=/app/packages/backend/dist/bundle.tar.gz
     tar xzf /tmp/bundle.tar.gz && mkdir data
 COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.yaml ./
 COPY --chown=node:node examples ./examples
+COPY --chown=node:node templates ./templates
 COPY --chown=node:node platform ./platform
 ENV NODE_ENV=production
 EXPOSE 7007

@@ -4,7 +4,7 @@
 #   build:        yarn workspace backend build (assumes `yarn install` ran)
 #   dependencies: skeleton.tar.gz + root manifests, yarn workspaces focus
 #                 --all --production
-#   runtime:      bundle.tar.gz, app-config*.yaml, examples/, platform/,
+#   runtime:      bundle.tar.gz, app-config*.yaml, examples/, templates/, platform/,
 #                 catalog-info.yaml, data/
 # Then starts the bundle as the image's CMD does, with plain node: first with
 # the embedded default (SQLite), then with app-config.production.yaml against
@@ -71,7 +71,7 @@ pass "dependencies: production dependencies installed from the skeleton"
 # --- runtime stage ---------------------------------------------------------
 tar xzf "$work/bundle.tar.gz" -C "$image"
 cp app-config.yaml app-config.production.yaml catalog-info.yaml "$image/"
-cp -r examples platform "$image/"
+cp -r examples templates platform "$image/"
 mkdir -p "$image/data"
 # Every workspace package must load from its built dist with plain node.
 # shellcheck disable=SC2016 # JavaScript, not shell
