@@ -141,6 +141,18 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
     expect(
       (await as.dave('GET', `/api/scaffolder/v2/tasks/${task.body.id}`)).status,
     ).toBe(403);
+
+    // Let the run end (it fails at publish:github: no GitHub here), so no
+    // task is still at work when the backend stops.
+    await eventually(async () => {
+      const res = await as.bob(
+        'GET',
+        `/api/scaffolder/v2/tasks/${task.body.id}`,
+      );
+      return ['completed', 'failed', 'cancelled'].includes(res.body.status)
+        ? true
+        : undefined;
+    }, 'the template run to end');
   });
 
   it('keeps the template editor dry-run and the Kubernetes proxy to platform admins', async () => {
