@@ -121,11 +121,29 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
       ]),
     );
 
-    const components = await api(
-      'GET',
-      '/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name&limit=100',
-    );
-    expect(components.body.items.length).toBeGreaterThanOrEqual(10);
+    // Every demo service and the portal itself, once the catalog has
+    // processed them all.
+    const demo = [
+      'causeway',
+      'checkout-web',
+      'fraud-detector',
+      'inventory-service',
+      'ledger-service',
+      'notification-service',
+      'order-service',
+      'payment-service',
+      'refund-worker',
+      'shipping-service',
+    ];
+    const names = await eventually(async () => {
+      const res = await api(
+        'GET',
+        '/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name&limit=100',
+      );
+      const found: string[] = res.body.items.map((e: any) => e.metadata.name);
+      return demo.every(name => found.includes(name)) ? found : undefined;
+    }, 'all demo components');
+    expect(names).toEqual(expect.arrayContaining(demo));
   });
 
   it('rejects catalog reads without a token', async () => {
