@@ -17,7 +17,6 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
 
   beforeAll(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-backend-'));
-    gitopsPath = path.join(scratch, 'git', 'gitops.git');
     // A folder a team registered: one good entity, one that breaks the
     // entity schema and one that is not even YAML.
     fs.writeFileSync(
@@ -45,24 +44,10 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
       extraLocations: ['good.yaml', 'bad-name.yaml', 'not-yaml.yaml'].map(
         file => ({ type: 'file', target: path.join(scratch, file) }),
       ),
-      config: {
-        gitops: { repository: { url: gitopsPath } },
-        search: {
-          collators: {
-            catalog: {
-              schedule: {
-                timeout: { minutes: 5 },
-                // Index once the demo catalog has loaded, as on first start.
-                initialDelay: { seconds: 10 },
-                frequency: { minutes: 10 },
-              },
-            },
-          },
-        },
-      },
     });
     stop = started.stop;
     baseUrl = started.backend.baseUrl;
+    gitopsPath = started.backend.gitopsPath;
 
     // Sign-in looks the guest up in the catalog: until the demo org is in,
     // the token carries no group memberships, so sign in again until it does.
