@@ -13,21 +13,20 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$CAUSEWAY_TEST_POST
 
 step() { log "== $* =="; }
 
-require_postgres() {
-  if node -e '
-    const { Client } = require("pg");
-    const c = new Client({ connectionString: process.env.CAUSEWAY_TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
-    c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));'; then
-    return
-  fi
-  log "PostgreSQL is not answering at $CAUSEWAY_TEST_POSTGRES_URL; trying to start it"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
-  sleep 2
+# Exits 0 when PostgreSQL accepts a connection; prints why not otherwise.
+postgres_answers() {
   node -e '
     const { Client } = require("pg");
     const c = new Client({ connectionString: process.env.CAUSEWAY_TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
-    c.connect().then(() => c.end()).then(() => process.exit(0), e => { console.error(e.message); process.exit(1); });' ||
-    { log "PostgreSQL is required for the integration tests"; exit 1; }
+    c.connect().then(() => c.end()).then(() => process.exit(0), e => { console.error(e.message); process.exit(1); });'
+}
+
+require_postgres() {
+  postgres_answers 2>/dev/null && return
+  log "PostgreSQL is not answering at $CAUSEWAY_TEST_POSTGRES_URL; trying to start it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
+  sleep 2
+  postgres_answers || { log "PostgreSQL is required for the integration tests"; exit 1; }
 }
 
 require_chromium() {
