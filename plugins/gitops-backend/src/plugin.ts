@@ -5,12 +5,14 @@ import {
 import {
   ensureLocalRepository,
   localRepositoryPath,
+  platformPolicyFromConfig,
 } from '@causeway/plugin-gitops-node';
 import { createRouter } from './service/router';
 
 /**
- * The GitOps plugin. So far it makes sure the GitOps repository of the
- * embedded default exists before anything writes to it.
+ * The GitOps plugin. It makes sure the GitOps repository of the embedded
+ * default exists before anything writes to it, and serves the platform
+ * policy's service tiers (GET /tiers) to the template form.
  */
 export const gitopsPlugin = createBackendPlugin({
   pluginId: 'gitops',
@@ -30,7 +32,9 @@ export const gitopsPlugin = createBackendPlugin({
           await ensureLocalRepository({ repoPath, branch, logger });
         }
 
-        httpRouter.use(await createRouter());
+        httpRouter.use(
+          await createRouter({ policy: platformPolicyFromConfig(config) }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

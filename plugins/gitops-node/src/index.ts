@@ -18,3 +18,4 @@ export {
   gitopsRepositoryFromConfig,
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
+export { platformPolicyFromConfig } from './platformPolicyFromConfig';

@@ -4,12 +4,14 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { gitopsRepositoryServiceRef } from '@causeway/plugin-gitops-node';
+import {
+  gitopsRepositoryServiceRef,
+  platformPolicyFromConfig,
+} from '@causeway/plugin-gitops-node';
 import { createPublishAction } from './actions/publish';
 import { createRenderClaimAction } from './actions/renderClaim';
 import { createRenderServiceAction } from './actions/renderService';
 import { loadPlatformApis } from './loadPlatformApis';
-import { platformPolicyFromConfig } from './platformPolicyFromConfig';
 
 /** The golden paths' GitOps actions for the scaffolder. */
 export const scaffolderModuleGitops = createBackendModule({
