@@ -1,6 +1,7 @@
 /**
- * A service's desired state in GitOps, shared by the scaffolder actions, the
- * scorecard and the Kubernetes view: builders, validation and layout.
+ * The desired state in GitOps of a service or a scheduled job, shared by the
+ * scaffolder actions, the scorecard and the Kubernetes view: builders,
+ * validation and layout.
  *
  * @packageDocumentation
  */
@@ -35,6 +36,15 @@ export type {
   KubernetesObject,
   ManifestFile,
 } from './service/buildServiceManifests';
+export {
+  CONCURRENCY_POLICIES,
+  jobSpecSchema,
+  makeJobSpecSchema,
+  parseJobSpec,
+} from './job/jobSpec';
+export type { JobSpec, JobSpecInput } from './job/jobSpec';
+export { buildJobManifests } from './job/buildJobManifests';
+export type { BuildJobOptions } from './job/buildJobManifests';
 export {
   findManifestProblems,
   validateManifests,

@@ -1,7 +1,18 @@
-import { argoApplication, GitOpsSource } from '../argoApplication';
 import { gitopsLayout } from '../layout';
+import {
+  BuildWorkloadOptions,
+  containerEnv,
+  externalSecretFiles,
+  hardenedContainerSecurityContext,
+  hardenedPodSecurity,
+  ingressPolicyFile,
+  withKustomizationAndApplication,
+  workloadBasics,
+} from '../workload/workloadManifests';
 import { PlatformPolicy } from './platformPolicy';
 import { ServiceSpec } from './serviceSpec';
+
+export { KUBERNETES_ID_LABEL } from '../workload/workloadManifests';
 
 /** A Kubernetes object as plain data. */
 export type KubernetesObject = {
@@ -19,16 +30,7 @@ export type KubernetesObject = {
 /** An object and the file in the GitOps repository it is written to. */
 export type ManifestFile = { path: string; object: KubernetesObject };
 
-export type BuildServiceOptions = {
-  policy: PlatformPolicy;
-  /** The GitOps repository Argo CD reads, and its branch. */
-  gitops: GitOpsSource;
-  /** The cluster the environment deploys to, as Argo CD names it. */
-  destinationServer?: string;
-};
-
-/** The label the Kubernetes view finds a service's workloads by. */
-export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+export type BuildServiceOptions = BuildWorkloadOptions;
 
 /**
  * Builds every object a service needs to run in production from its spec:
@@ -41,29 +43,10 @@ export function buildServiceManifests(
   spec: ServiceSpec,
   options: BuildServiceOptions,
 ): ManifestFile[] {
-  const { name, namespace, environment } = spec;
-  const preset = options.policy.tiers[spec.tier];
+  const { name } = spec;
+  const basics = workloadBasics(spec, options.policy);
+  const { preset, resources, selector, labels, meta, dir } = basics;
   const replicas = spec.replicas ?? preset.replicas;
-  const resources = spec.resources ?? {
-    requests: preset.requests,
-    limits: preset.limits,
-  };
-  const selector = { 'app.kubernetes.io/name': name };
-  const labels: Record<string, string> = {
-    ...selector,
-    [KUBERNETES_ID_LABEL]: name,
-    'app.kubernetes.io/part-of': spec.system ?? name,
-    'app.kubernetes.io/managed-by': 'causeway',
-    'causeway.dev/owner': spec.owner,
-    'causeway.dev/tier': spec.tier,
-    'causeway.dev/environment': environment,
-  };
-  const meta = (objectName = name) => ({ name: objectName, namespace, labels });
-  const dir = gitopsLayout.serviceDir(environment, namespace, name);
-  const secretName = (key: string) =>
-    `${name}-${key.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`
-      .slice(0, 63)
-      .replace(/-+$/, '');
 
   const deployment: KubernetesObject = {
     apiVersion: 'apps/v1',
@@ -80,11 +63,7 @@ export function buildServiceManifests(
       template: {
         metadata: { labels },
         spec: {
-          automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          ...hardenedPodSecurity(),
           topologySpreadConstraints: [
             {
               maxSkew: 1,
@@ -106,28 +85,7 @@ export function buildServiceManifests(
               ports: [
                 { name: 'http', containerPort: spec.port, protocol: 'TCP' },
               ],
-              env: [
-                ...Object.entries(spec.env).map(([envName, value]) => ({
-                  name: envName,
-                  value,
-                })),
-                ...spec.secrets.map(secret => ({
-                  name: secret.env,
-                  valueFrom: {
-                    secretKeyRef: {
-                      name: secretName(secret.key),
-                      key: secret.env,
-                    },
-                  },
-                })),
-              ],
-              ...(spec.connectionSecrets.length
-                ? {
-                    envFrom: spec.connectionSecrets.map(secret => ({
-                      secretRef: { name: secret },
-                    })),
-                  }
-                : {}),
+              ...containerEnv(spec, basics.secretName),
               resources,
               readinessProbe: {
                 httpGet: { path: '/health/ready', port: 'http' },
@@ -140,12 +98,7 @@ export function buildServiceManifests(
                 periodSeconds: 10,
                 failureThreshold: 3,
               },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: hardenedContainerSecurityContext(),
             },
           ],
         },
@@ -219,80 +172,47 @@ export function buildServiceManifests(
         },
       },
     },
-    {
-      path: `${dir}/networkpolicy.yaml`,
-      object: {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(),
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
-          // Default deny: only the declared callers (and the ingress
-          // controller, when exposed) may reach the service.
-          ingress: [
-            ...(spec.callers.length
-              ? [
-                  {
-                    from: spec.callers.map(caller => ({
-                      namespaceSelector: {
-                        matchLabels: {
-                          'kubernetes.io/metadata.name': caller.namespace,
-                        },
-                      },
-                      podSelector: {
-                        matchLabels: { 'app.kubernetes.io/name': caller.app },
-                      },
-                    })),
-                    ports: [{ port: spec.port, protocol: 'TCP' }],
+    ingressPolicyFile(
+      basics,
+      // Default deny: only the declared callers (and the ingress
+      // controller, when exposed) may reach the service.
+      [
+        ...(spec.callers.length
+          ? [
+              {
+                from: spec.callers.map(caller => ({
+                  namespaceSelector: {
+                    matchLabels: {
+                      'kubernetes.io/metadata.name': caller.namespace,
+                    },
                   },
-                ]
-              : []),
-            ...(spec.ingressHost
-              ? [
-                  {
-                    from: [
-                      {
-                        namespaceSelector: {
-                          matchLabels: {
-                            'kubernetes.io/metadata.name': 'ingress-nginx',
-                          },
-                        },
-                      },
-                    ],
-                    ports: [{ port: spec.port, protocol: 'TCP' }],
+                  podSelector: {
+                    matchLabels: { 'app.kubernetes.io/name': caller.app },
                   },
-                ]
-              : []),
-          ],
-        },
-      },
-    },
-    ...spec.secrets.map(secret => ({
-      path: `${dir}/externalsecret-${secretName(secret.key)}.yaml`,
-      object: {
-        apiVersion: 'external-secrets.io/v1beta1',
-        kind: 'ExternalSecret',
-        metadata: meta(secretName(secret.key)),
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: {
-            kind: 'ClusterSecretStore',
-            name: 'platform-secrets',
-          },
-          target: { name: secretName(secret.key), creationPolicy: 'Owner' },
-          data: [
-            {
-              secretKey: secret.env,
-              remoteRef: {
-                key: secret.key,
-                ...(secret.property ? { property: secret.property } : {}),
+                })),
+                ports: [{ port: spec.port, protocol: 'TCP' }],
               },
-            },
-          ],
-        },
-      },
-    })),
+            ]
+          : []),
+        ...(spec.ingressHost
+          ? [
+              {
+                from: [
+                  {
+                    namespaceSelector: {
+                      matchLabels: {
+                        'kubernetes.io/metadata.name': 'ingress-nginx',
+                      },
+                    },
+                  },
+                ],
+                ports: [{ port: spec.port, protocol: 'TCP' }],
+              },
+            ]
+          : []),
+      ],
+    ),
+    ...externalSecretFiles(spec, basics),
   ];
 
   if (spec.ingressHost) {
@@ -324,35 +244,11 @@ export function buildServiceManifests(
     });
   }
 
-  files.push({
-    path: `${dir}/kustomization.yaml`,
-    object: {
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      metadata: { name },
-      namespace,
-      resources: files.map(f => f.path.slice(dir.length + 1)),
-    },
-  });
-
-  files.push({
-    path: `${dir}/argocd-application.yaml`,
-    object: argoApplication({
-      name: `${environment}-${namespace}-${name}`,
-      labels,
-      project: environment,
-      path: dir,
-      namespace,
-      gitops: options.gitops,
-      destinationServer: options.destinationServer,
-      prune: true,
-    }),
-  });
-
+  const all = withKustomizationAndApplication(spec, files, basics, options);
   if (spec.newNamespace) {
-    files.push(...buildNamespaceManifests(spec, options.policy));
+    all.push(...buildNamespaceManifests(spec, options.policy));
   }
-  return files;
+  return all;
 }
 
 /** A new namespace: the namespace, its quota and default limits, and its owners' access. */
