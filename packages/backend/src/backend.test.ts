@@ -199,10 +199,10 @@ describe.each(backendDatabaseIds)('Causeway backend on %s', databaseId => {
     const schema = await eventually(async () => {
       const res = await api(
         'GET',
-        '/api/scaffolder/v2/templates/default/template/example-nodejs-template/parameter-schema',
+        '/api/scaffolder/v2/templates/default/template/service-nodejs/parameter-schema',
       );
       return res.status === 200 ? res.body : undefined;
-    }, 'the example template parameter schema');
+    }, 'the service-nodejs template parameter schema');
     expect(schema.title).toBeTruthy();
     expect(schema.steps.length).toBeGreaterThan(0);
 

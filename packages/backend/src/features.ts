@@ -16,6 +16,8 @@ import catalogBackendModuleUnprocessed from '@backstage/plugin-catalog-backend-m
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderBackendModuleGitops from '@causeway/plugin-scaffolder-backend-module-gitops';
+import scaffolderBackendModuleGoldenPaths from '@causeway/plugin-scaffolder-backend-module-golden-paths';
+import catalogBackendModuleGitops from '@causeway/plugin-catalog-backend-module-gitops';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import permissionBackendModulePolicy from '@causeway/plugin-permission-backend-module-policy';
 import searchBackend from '@backstage/plugin-search-backend';
@@ -43,11 +45,15 @@ export const backendFeatures: BackendFeature[] = [
   catalogBackendModuleScaffolderEntityModel,
   catalogBackendModuleLogs,
   catalogBackendModuleUnprocessed,
+  // New services from the local git host; claims in GitOps as Resources.
+  catalogBackendModuleGitops,
 
   scaffolderBackend,
   scaffolderBackendModuleGithub,
   // Golden-path actions: render validated manifests, publish to GitOps.
   scaffolderBackendModuleGitops,
+  // Preflight checks, the local git host, waiting for the catalog.
+  scaffolderBackendModuleGoldenPaths,
 
   permissionBackend,
   permissionBackendModulePolicy,

@@ -124,15 +124,17 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
   it('lets anyone run a template and see their own task, but not another user’s', async () => {
     const form = await as.bob(
       'GET',
-      '/api/scaffolder/v2/templates/default/template/example-nodejs-template/parameter-schema',
+      '/api/scaffolder/v2/templates/default/template/service-nodejs/parameter-schema',
     );
     expect(form.status).toBe(200);
 
     const task = await as.bob('POST', '/api/scaffolder/v2/tasks', {
-      templateRef: 'template:default/example-nodejs-template',
+      templateRef: 'template:default/service-nodejs',
       values: {
         name: 'permission-test',
-        repoUrl: 'github.com?owner=causeway&repo=permission-test',
+        owner: 'group:default/payments-team',
+        tier: 'standard',
+        infrastructure: 'none',
       },
     });
     expect(task.status).toBe(201);
@@ -143,8 +145,7 @@ describe.each(backendDatabaseIds)('permission policy on %s', databaseId => {
       (await as.dave('GET', `/api/scaffolder/v2/tasks/${task.body.id}`)).status,
     ).toBe(403);
 
-    // Let the run end (it fails at publish:github: no GitHub here), so no
-    // task is still at work when the backend stops.
+    // Let the run end, so no task is still at work when the backend stops.
     await eventually(async () => {
       const res = await as.bob(
         'GET',

@@ -69,6 +69,47 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     ).toContain('replicas: 2');
   });
 
+  it('reads back the files under a folder at the head, including what was just published', async () => {
+    const published = await repo.publish(serviceChange('payment-service'));
+    await repo.publish(serviceChange('order-service'));
+
+    const snapshot = await repo.snapshot(
+      'apps/production/payments/payment-service',
+    );
+    expect(snapshot.commitSha).toBe(git(bare, 'rev-parse', 'main'));
+    expect(snapshot.files.map(f => f.path)).toEqual([
+      'apps/production/payments/payment-service/deployment.yaml',
+      'apps/production/payments/payment-service/service.yaml',
+    ]);
+    expect(snapshot.files[0].content).toContain('replicas: 2\n');
+    expect((await repo.snapshot('infrastructure/production')).files).toEqual(
+      [],
+    );
+    expect(published.changed).toBe(true);
+  });
+
+  it('reverts a published commit with a new commit, keeping what others pushed since', async () => {
+    const ours = await repo.publish(serviceChange('payment-service'));
+    await repo.publish(serviceChange('order-service'));
+
+    const reverted = await repo.revert({
+      commitSha: ours.commitSha,
+      message:
+        'Revert payment-service: its source repository could not be created',
+      author: alice,
+    });
+
+    expect(reverted.commitSha).toBe(git(bare, 'rev-parse', 'main'));
+    expect(git(bare, 'log', '-1', '--format=%an | %s', 'main')).toBe(
+      'Alice Example | Revert payment-service: its source repository could not be created',
+    );
+    const tree = git(bare, 'ls-tree', '-r', '--name-only', 'main');
+    expect(tree).not.toContain('payment-service');
+    expect(tree).toContain(
+      'apps/production/payments/order-service/deployment.yaml',
+    );
+  });
+
   it('makes no new commit when the repository already holds the same files', async () => {
     const first = await repo.publish(serviceChange('payment-service'));
     const again = await repo.publish({

@@ -18,6 +18,8 @@ export type GitOpsRepositoryOptions = {
   logger: LoggerService;
   /** How often to fetch and re-apply when someone else pushed first. */
   maxAttempts?: number;
+  /** Told about every commit pushed, e.g. to send a change event. */
+  onPublished?: (result: GitOpsPublishResult) => Promise<void>;
 };
 
 export type GitOpsFile = { path: string; content: string };
@@ -36,6 +38,9 @@ export type GitOpsChange = {
   /** Push to this new branch for review instead of the default branch. */
   reviewBranch?: string;
 };
+
+/** Files of the branch's head under a folder, with the commit they come from. */
+export type GitOpsSnapshot = { commitSha: string; files: GitOpsFile[] };
 
 export type GitOpsPublishResult = {
   /** The commit holding the change; the current head when nothing changed. */
@@ -72,6 +77,7 @@ export class GitOpsRepository {
   readonly #maxAttempts: number;
   readonly #config: Record<string, string>;
   readonly #secrets: string[];
+  readonly #onPublished?: (result: GitOpsPublishResult) => Promise<void>;
   /**
    * Publishes through this instance (one per backend) go one at a time, in
    * one working copy kept between them: they would only lose races to each
@@ -88,6 +94,7 @@ export class GitOpsRepository {
     this.#maxAttempts = options.maxAttempts ?? 30;
     this.#config = {};
     this.#secrets = [];
+    this.#onPublished = options.onPublished;
     if (options.credentials) {
       const { username, password } = options.credentials;
       const basic = Buffer.from(`${username}:${password}`).toString('base64');
@@ -114,10 +121,138 @@ export class GitOpsRepository {
       assertSafeRepositoryPath(p);
     }
     const targetBranch = change.reviewBranch ?? this.#branch;
-    const next = this.#queue.then(
-      () => this.#publishWithRetry(change, targetBranch),
-      () => this.#publishWithRetry(change, targetBranch),
+    const result = await this.#enqueue(() =>
+      this.#publishWithRetry(change, targetBranch),
     );
+    if (result.changed) {
+      // A listener's failure must not turn a pushed commit into an error.
+      await this.#onPublished?.(result).catch(error =>
+        this.#logger.warn(
+          `GitOps commit ${result.commitSha} pushed, but telling listeners failed: ${error}`,
+        ),
+      );
+    }
+    return result;
+  }
+
+  /**
+   * The files under `prefix` (a folder, e.g. "infrastructure") at the head
+   * of the branch Argo CD syncs, read from the same working copy publishes
+   * use, so a read after a publish sees it.
+   */
+  async snapshot(prefix: string): Promise<GitOpsSnapshot> {
+    assertSafeRepositoryPath(prefix);
+    return this.#enqueue(async () => {
+      const dir = await this.#freshWorkdir();
+      const commitSha = await runGit(['rev-parse', 'HEAD'], { cwd: dir });
+      const listed = await runGit(['ls-files', '-z', '--', prefix], {
+        cwd: dir,
+        trim: false,
+      });
+      const files: GitOpsFile[] = [];
+      for (const file of listed.split('\0').filter(Boolean)) {
+        files.push({
+          path: file,
+          content: await fs.readFile(path.join(dir, file), 'utf8'),
+        });
+      }
+      return { commitSha, files };
+    });
+  }
+
+  /**
+   * Undoes a commit made by publish() with a new commit on the branch, e.g.
+   * when a later step of the same template run failed. Pushes like publish.
+   */
+  async revert(options: {
+    commitSha: string;
+    message: string;
+    author: GitIdentity;
+  }): Promise<GitOpsPublishResult> {
+    if (!/^[0-9a-f]{40}$/.test(options.commitSha)) {
+      throw new InputError(
+        `Cannot revert ${JSON.stringify(options.commitSha)}: not a commit id`,
+      );
+    }
+    return this.#enqueue(async () => {
+      for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
+        const dir = await this.#freshWorkdir();
+        const git = (args: string[]) =>
+          runGit(args, {
+            cwd: dir,
+            config: this.#config,
+            secrets: this.#secrets,
+            author: options.author,
+            committer: COMMITTER,
+          });
+        // The working copy is shallow; the commit and its parent are needed.
+        await git([
+          'fetch',
+          '--quiet',
+          '--depth',
+          '2',
+          'origin',
+          options.commitSha,
+        ]);
+        const files = (
+          await git([
+            'diff',
+            '--name-only',
+            `${options.commitSha}^`,
+            options.commitSha,
+          ])
+        ).split('\n');
+        await git([
+          '-c',
+          'commit.gpgsign=false',
+          'revert',
+          '--no-edit',
+          options.commitSha,
+        ]);
+        await git([
+          '-c',
+          'commit.gpgsign=false',
+          'commit',
+          '--quiet',
+          '--amend',
+          '-m',
+          options.message,
+        ]);
+        const sha = await git(['rev-parse', 'HEAD']);
+        try {
+          await git([
+            'push',
+            '--quiet',
+            'origin',
+            `HEAD:refs/heads/${this.#branch}`,
+          ]);
+        } catch (error) {
+          if (error instanceof GitCommandError && RACE.test(error.stderr)) {
+            continue;
+          }
+          throw this.#explain(error, 'push to');
+        }
+        const result = {
+          commitSha: sha,
+          changed: true,
+          branch: this.#branch,
+          files,
+          link: this.#link(sha),
+        };
+        await this.#onPublished?.(result).catch(() => undefined);
+        return result;
+      }
+      throw new ConflictError(
+        `Could not revert ${options.commitSha} on ${this.#branch} of ${
+          this.displayUrl
+        }: it kept moving`,
+      );
+    });
+  }
+
+  /** Runs work on the working copy after everything queued before it. */
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
     this.#queue = next.catch(() => undefined);
     return next;
   }

@@ -19,6 +19,8 @@ export type GitRunOptions = {
   /** Strings to remove from anything this command reports. */
   secrets?: string[];
   timeoutMs?: number;
+  /** Trim the output (default); off for file contents. */
+  trim?: boolean;
 };
 
 export function redact(text: string, secrets: string[] = []): string {
@@ -73,7 +75,7 @@ export function runGit(
           const output = stderr || error.message;
           reject(new GitCommandError(args, redact(output, options.secrets)));
         } else {
-          resolve(stdout.trim());
+          resolve(options.trim === false ? stdout : stdout.trim());
         }
       },
     );

@@ -6,6 +6,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import { GITOPS_CHANGED_TOPIC, GitOpsChangedEvent } from './events';
 import { GitOpsCredentials, GitOpsRepository } from './GitOpsRepository';
 import { localRepositoryPath } from './localRepositoryPath';
 
@@ -35,8 +37,9 @@ function readCredentials(
 /** The GitOps repository configured under `gitops.repository`. */
 export function gitopsRepositoryFromConfig(
   config: Config,
-  options: { logger: LoggerService },
+  options: { logger: LoggerService; events?: EventsService },
 ): GitOpsRepository {
+  const { events } = options;
   const url = config.getString('gitops.repository.url');
   const local = localRepositoryPath(url);
   return new GitOpsRepository({
@@ -44,6 +47,13 @@ export function gitopsRepositoryFromConfig(
     branch: config.getOptionalString('gitops.repository.branch') ?? 'main',
     credentials: local ? undefined : readCredentials(config, url),
     logger: options.logger,
+    onPublished: events
+      ? async ({ commitSha, branch, files }) =>
+          events.publish({
+            topic: GITOPS_CHANGED_TOPIC,
+            eventPayload: { commitSha, branch, files } as GitOpsChangedEvent,
+          })
+      : undefined,
   });
 }
 
@@ -54,8 +64,12 @@ export const gitopsRepositoryServiceRef = createServiceRef<GitOpsRepository>({
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: { config: coreServices.rootConfig, logger: coreServices.logger },
-      factory: ({ config, logger }) =>
-        gitopsRepositoryFromConfig(config, { logger }),
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        events: eventsServiceRef,
+      },
+      factory: ({ config, logger, events }) =>
+        gitopsRepositoryFromConfig(config, { logger, events }),
     }),
 });

@@ -1,5 +1,6 @@
 /**
- * The GitOps repository, for backend plugins and modules.
+ * The git repositories Causeway writes, for backend plugins and modules: the
+ * GitOps repository and the local git host of new services' source.
  *
  * @packageDocumentation
  */
@@ -10,6 +11,7 @@ export type {
   GitOpsFile,
   GitOpsPublishResult,
   GitOpsRepositoryOptions,
+  GitOpsSnapshot,
 } from './GitOpsRepository';
 export type { GitIdentity } from './git';
 export { ensureLocalRepository } from './ensureLocalRepository';
@@ -18,4 +20,21 @@ export {
   gitopsRepositoryFromConfig,
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
+export { LocalGitHost } from './LocalGitHost';
+export type { LocalRepositoryCreated } from './LocalGitHost';
+export {
+  localGitHostFromConfig,
+  localGitHostServiceRef,
+} from './localGitHostServiceRef';
+export {
+  GITOPS_CHANGED_TOPIC,
+  SOURCE_REPOSITORY_CREATED_TOPIC,
+} from './events';
+export type {
+  GitOpsChangedEvent,
+  SourceRepositoryCreatedEvent,
+} from './events';
 export { platformPolicyFromConfig } from './platformPolicyFromConfig';
+export { loadPlatformApis } from './loadPlatformApis';
+export { commitAuthor } from './commitAuthor';
+export type { TaskUser } from './commitAuthor';

@@ -62,6 +62,8 @@ export type CausewayTestBackend = Awaited<
   baseUrl: string;
   /** The GitOps repository of this backend's private data folder. */
   gitopsPath: string;
+  /** The local git host's folder of source repositories. */
+  reposPath: string;
 };
 
 /**
@@ -81,6 +83,7 @@ export async function startCausewayBackend(options: {
   // The embedded default's data folder, private to this backend.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-data-'));
   const gitopsPath = path.join(dataDir, 'git', 'gitops.git');
+  const reposPath = path.join(dataDir, 'git', 'repos');
   const config = mergeConfig(
     mergeConfig(loadAppConfig(), {
       backend: { database: database.config },
@@ -88,6 +91,7 @@ export async function startCausewayBackend(options: {
         repository: { url: gitopsPath },
         platformApis: path.join(repoRoot, 'platform/apis'),
       },
+      goldenPaths: { sourceHost: { path: reposPath } },
     }),
     options.config ?? {},
   );
@@ -115,6 +119,7 @@ export async function startCausewayBackend(options: {
     backend: Object.assign(backend, {
       baseUrl: `http://localhost:${port}`,
       gitopsPath,
+      reposPath,
     }),
     stop: async () => {
       await backend.stop();

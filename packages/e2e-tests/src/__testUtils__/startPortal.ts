@@ -47,6 +47,7 @@ export async function startPortal(
       `  cors: { origin: '${baseUrl}' }`,
       `  database: { client: better-sqlite3, connection: { directory: '${dataDir}/sqlite' } }`,
       `gitops: { repository: { url: '${dataDir}/git/gitops.git' } }`,
+      `goldenPaths: { sourceHost: { path: '${dataDir}/git/repos' } }`,
     ].join('\n'),
   );
   const configArgs = ['--config', override];

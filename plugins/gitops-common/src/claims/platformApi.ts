@@ -13,6 +13,11 @@ export type PlatformApi = {
   /** The OpenAPI v3 schema of the claim, from the XRD. */
   schema: JsonSchema;
   connectionSecretKeys: string[];
+  /**
+   * The catalog Resource type of its claims (annotation
+   * causeway.dev/resource-type on the XRD), e.g. database.
+   */
+  resourceType: string;
 };
 
 const fail = (xrd: string, what: string) =>
@@ -53,5 +58,8 @@ export function parsePlatformApi(xrd: any): PlatformApi {
     definition: name,
     schema,
     connectionSecretKeys: xrd.spec.connectionSecretKeys ?? [],
+    resourceType:
+      xrd.metadata?.annotations?.['causeway.dev/resource-type'] ??
+      claimKind.toLowerCase(),
   };
 }

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GitOpsFile, GitOpsRepository } from '@causeway/plugin-gitops-node';
+import {
+  commitAuthor,
+  GitOpsFile,
+  GitOpsRepository,
+} from '@causeway/plugin-gitops-node';
 import { examples } from './publish.examples';
 
 async function readTree(root: string, dir = ''): Promise<GitOpsFile[]> {
@@ -115,14 +119,7 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
         return;
       }
 
-      const profile = ctx.user?.entity?.spec?.profile;
-      const ref = ctx.user?.ref ?? 'user:default/unknown';
-      const author = {
-        name: profile?.displayName ?? ref,
-        email:
-          profile?.email ??
-          `${ref.replace(/[^a-z0-9.-]+/gi, '.')}@causeway.invalid`,
-      };
+      const author = commitAuthor(ctx.user);
       // A retried task step resumes with the first run's result.
       const result = await ctx.checkpoint({
         key: `gitops-publish-${ctx.task.id}-${sourcePath}`,

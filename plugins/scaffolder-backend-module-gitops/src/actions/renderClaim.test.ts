@@ -4,7 +4,7 @@ import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parse } from 'yaml';
-import { loadPlatformApis } from '../loadPlatformApis';
+import { loadPlatformApis } from '@causeway/plugin-gitops-node';
 import { createRenderClaimAction } from './renderClaim';
 
 const logger = mockServices.logger.mock();

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  GITOPS_CHANGED_TOPIC,
+  GitOpsChangedEvent,
+  gitopsRepositoryServiceRef,
+  loadPlatformApis,
+  localGitHostServiceRef,
+  SOURCE_REPOSITORY_CREATED_TOPIC,
+  SourceRepositoryCreatedEvent,
+} from '@causeway/plugin-gitops-node';
+import { GitOpsClaimEntityProvider } from './providers/GitOpsClaimEntityProvider';
+import { LocalGitHostEntityProvider } from './providers/LocalGitHostEntityProvider';
+
+/**
+ * Catalog entities from Causeway's git repositories: new services from the
+ * local git host, and claimed infrastructure from the GitOps repository.
+ * Both are re-read on a schedule and at once on Causeway's change events, so
+ * a golden path's entities are in the catalog seconds after it finishes.
+ */
+export const catalogModuleGitops = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'gitops',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
+        repository: gitopsRepositoryServiceRef,
+        host: localGitHostServiceRef,
+      },
+      async init({
+        catalog,
+        config,
+        logger,
+        scheduler,
+        events,
+        repository,
+        host,
+      }) {
+        const apis = await loadPlatformApis(
+          path.resolve(
+            config.getOptionalString('gitops.platformApis') ??
+              './platform/apis',
+          ),
+          logger,
+        );
+        // The events cover Causeway's own writes; the schedule catches pushes
+        // made with plain git and removals.
+        const schedule = () =>
+          scheduler.createScheduledTaskRunner({
+            frequency: { minutes: 5 },
+            timeout: { minutes: 5 },
+          });
+        const claims = new GitOpsClaimEntityProvider({
+          repository,
+          apis,
+          logger,
+          taskRunner: schedule(),
+        });
+        const sources = new LocalGitHostEntityProvider({
+          host,
+          logger,
+          taskRunner: schedule(),
+        });
+        catalog.addEntityProvider(claims, sources);
+
+        await events.subscribe({
+          id: 'catalog-causeway-gitops',
+          topics: [GITOPS_CHANGED_TOPIC, SOURCE_REPOSITORY_CREATED_TOPIC],
+          async onEvent({ topic, eventPayload }) {
+            if (topic === SOURCE_REPOSITORY_CREATED_TOPIC) {
+              const { name } = eventPayload as SourceRepositoryCreatedEvent;
+              await sources.refreshRepository(name);
+            } else if (
+              (eventPayload as GitOpsChangedEvent).files.some(f =>
+                f.startsWith('infrastructure/'),
+              )
+            ) {
+              await claims.refresh();
+            }
+          },
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,102 @@
+import {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { LocalGitHost } from '@causeway/plugin-gitops-node';
+import { parseAllDocuments } from 'yaml';
+
+const CATALOG_FILE = 'catalog-info.yaml';
+
+/**
+ * The entities in catalog-info.yaml of every repository on the local git
+ * host: all of them on a schedule (which also drops deleted repositories),
+ * and one repository at once when a golden path creates it.
+ */
+export class LocalGitHostEntityProvider implements EntityProvider {
+  #connection?: EntityProviderConnection;
+
+  constructor(
+    private readonly options: {
+      host: LocalGitHost;
+      logger: LoggerService;
+      taskRunner: SchedulerServiceTaskRunner;
+    },
+  ) {}
+
+  getProviderName(): string {
+    return 'causeway-local-git-host';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.#connection = connection;
+    await this.options.taskRunner.run({
+      id: `${this.getProviderName()}:refresh`,
+      fn: () => this.refresh(),
+    });
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.#connection) return;
+    const names = await this.options.host.list();
+    const perRepository = await Promise.all(
+      names.map(name => this.#read(name)),
+    );
+    await this.#connection.applyMutation({
+      type: 'full',
+      entities: perRepository.flat(),
+    });
+  }
+
+  /** Adds or updates the entities of one repository right away. */
+  async refreshRepository(name: string): Promise<void> {
+    if (!this.#connection) return;
+    await this.#connection.applyMutation({
+      type: 'delta',
+      added: await this.#read(name),
+      removed: [],
+    });
+  }
+
+  async #read(name: string) {
+    const { host, logger } = this.options;
+    const content = await host.readFile(name, CATALOG_FILE);
+    if (content === undefined) {
+      return [];
+    }
+    const location = `url:${host.url(name)}#${CATALOG_FILE}`;
+    const entities: { entity: Entity; locationKey: string }[] = [];
+    for (const doc of parseAllDocuments(content)) {
+      const entity = doc.toJS() as Entity | null;
+      const problem =
+        doc.errors[0]?.message ??
+        (typeof entity?.kind !== 'string' || !entity?.metadata?.name
+          ? 'a document without kind or metadata.name'
+          : undefined);
+      if (problem) {
+        logger.warn(`Skipping ${CATALOG_FILE} of ${name}: ${problem}`);
+        continue;
+      }
+      if (!entity) continue;
+      entities.push({
+        locationKey: `${this.getProviderName()}:${name}`,
+        entity: {
+          ...entity,
+          metadata: {
+            ...entity.metadata,
+            annotations: {
+              ...entity.metadata.annotations,
+              'backstage.io/managed-by-location': location,
+              'backstage.io/managed-by-origin-location': location,
+            },
+          },
+        },
+      });
+    }
+    return entities;
+  }
+}

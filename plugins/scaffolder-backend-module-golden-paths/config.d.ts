@@ -1,0 +1,24 @@
+export interface Config {
+  goldenPaths?: {
+    /** Where golden paths create new services' source repositories. */
+    sourceHost?: {
+      /**
+       * local (the default): bare repositories on the local git host
+       * (`path`); github: publish:github under `owner` on `host`, which needs
+       * an integrations.github entry with a token for that host.
+       */
+      type?: 'local' | 'github';
+      /** local: the folder of bare repositories; default ./data/git/repos. */
+      path?: string;
+      /** github: the organisation or user that owns new repositories. */
+      owner?: string;
+      /** github: the host; default github.com. */
+      host?: string;
+    };
+    /**
+     * The registry new services' images are pushed to by their CI, e.g.
+     * ghcr.io/example; an image is REGISTRY/NAME.
+     */
+    imageRegistry?: string;
+  };
+}

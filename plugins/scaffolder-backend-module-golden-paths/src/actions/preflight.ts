@@ -1,0 +1,203 @@
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { gitopsLayout, KUBERNETES_NAME } from '@causeway/plugin-gitops-common';
+import { GitOpsRepository, LocalGitHost } from '@causeway/plugin-gitops-node';
+import { SourceHostConfig } from '../sourceHost';
+import { examples } from './preflight.examples';
+
+/** A new entity's name may not be used by any of these in its namespace. */
+const NAMED_KINDS = ['component', 'resource', 'api', 'system'];
+
+function ref(
+  value: string,
+  defaultKind: string,
+  field: string,
+): CompoundEntityRef {
+  try {
+    return parseEntityRef(value, { defaultKind, defaultNamespace: 'default' });
+  } catch {
+    throw new InputError(
+      `${field}: ${JSON.stringify(value)} is not an entity reference`,
+    );
+  }
+}
+
+/**
+ * causeway:service:preflight: before anything is created, checks that a new
+ * service's (or resource's) name is free in the catalog, the GitOps
+ * repository and the source host, that its owner is a group and its system
+ * exists; every problem is reported at once, by field. Outputs where the
+ * source goes and the names the later steps use.
+ */
+export function createPreflightAction(options: {
+  catalog: CatalogService;
+  repository: GitOpsRepository;
+  host: LocalGitHost;
+  sourceHost: SourceHostConfig;
+  imageRegistry: string;
+}) {
+  const { catalog, repository, host, sourceHost } = options;
+  return createTemplateAction({
+    id: 'causeway:service:preflight',
+    description:
+      "Checks a new service's name, owner and system against the catalog, the GitOps repository and the source host before anything is created",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z => z.string().describe('The new entity name'),
+        owner: z =>
+          z
+            .string()
+            .describe('The owning group, e.g. group:default/payments-team'),
+        system: z => z.string().optional().describe('The system it belongs to'),
+        kind: z =>
+          z
+            .enum(['Component', 'Resource'])
+            .default('Component')
+            .describe('What the golden path adds to the catalog'),
+        environment: z => z.string().optional(),
+        namespace: z => z.string().optional(),
+        sourceRepository: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe('Whether a new source repository is created'),
+      },
+      output: {
+        entityRef: z => z.string(),
+        ownerRef: z => z.string(),
+        ownerName: z =>
+          z.string().describe('The owning group as a Kubernetes label value'),
+        systemRef: z => z.string(),
+        systemName: z =>
+          z
+            .string()
+            .optional()
+            .describe('The system as a Kubernetes label value, when set'),
+        sourceHost: z => z.enum(['local', 'github']),
+        repoUrl: z =>
+          z
+            .string()
+            .describe("publish:github's repoUrl when the host is GitHub"),
+        sourceUrl: z =>
+          z.string().describe('Where the source repository will be'),
+        githubSlug: z => z.string(),
+        image: z => z.string().describe('The image repository CI pushes to'),
+        gitopsRepoUrl: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const { name, owner, system } = ctx.input;
+      const kind = ctx.input.kind ?? 'Component';
+      const newSource = ctx.input.sourceRepository ?? true;
+      const problems: string[] = [];
+      if (!KUBERNETES_NAME.test(name) || name.length > 63) {
+        throw new InputError(
+          `name: ${JSON.stringify(
+            name,
+          )} must be lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+        );
+      }
+      const ownerRef = ref(owner, 'group', 'owner');
+      const systemRef = system ? ref(system, 'system', 'system') : undefined;
+      const candidates = NAMED_KINDS.map(k => `${k}:default/${name}`);
+      const refs = [
+        stringifyEntityRef(ownerRef),
+        ...(systemRef ? [stringifyEntityRef(systemRef)] : []),
+        ...candidates,
+      ];
+
+      // One catalog round trip, as the user: they must be able to see them.
+      const { items } = await catalog.getEntitiesByRefs(
+        {
+          entityRefs: refs,
+          fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+        },
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      const [ownerEntity, systemEntity] = items;
+      if (ownerEntity?.kind !== 'Group') {
+        problems.push(`owner: ${refs[0]} is not a group in the catalog`);
+      }
+      if (systemRef && systemEntity?.kind !== 'System') {
+        problems.push(`system: ${refs[1]} is not a system in the catalog`);
+      }
+      const taken = items.slice(refs.length - candidates.length).find(Boolean);
+      if (taken) {
+        const owned = taken.spec?.owner ? `, owned by ${taken.spec.owner}` : '';
+        problems.push(
+          `name: ${name} is taken in the catalog by ${stringifyEntityRef(
+            taken,
+          )}${owned}`,
+        );
+      }
+      if (
+        newSource &&
+        sourceHost.type === 'local' &&
+        (await host.exists(name))
+      ) {
+        problems.push(
+          `name: a source repository named ${name} already exists on the local git host`,
+        );
+      }
+      if (
+        kind === 'Component' &&
+        ctx.input.environment &&
+        ctx.input.namespace
+      ) {
+        const dir = gitopsLayout.serviceDir(
+          ctx.input.environment,
+          ctx.input.namespace,
+          name,
+        );
+        const { files } = await repository.snapshot(dir);
+        if (files.length > 0) {
+          problems.push(`name: ${dir} already exists in the GitOps repository`);
+        }
+      }
+      if (problems.length) {
+        throw new InputError(`Cannot create ${name}: ${problems.join('; ')}`);
+      }
+
+      const slug =
+        sourceHost.type === 'github' ? `${sourceHost.owner}/${name}` : '';
+      ctx.output('entityRef', `${kind.toLowerCase()}:default/${name}`);
+      ctx.output('ownerRef', refs[0]);
+      ctx.output('ownerName', ownerRef.name);
+      ctx.output('systemRef', systemRef ? refs[1] : '');
+      if (systemRef) ctx.output('systemName', systemRef.name);
+      ctx.output('sourceHost', sourceHost.type);
+      ctx.output(
+        'repoUrl',
+        sourceHost.type === 'github'
+          ? `${sourceHost.host}?owner=${encodeURIComponent(
+              sourceHost.owner,
+            )}&repo=${encodeURIComponent(name)}`
+          : '',
+      );
+      ctx.output(
+        'sourceUrl',
+        sourceHost.type === 'github'
+          ? `https://${sourceHost.host}/${slug}`
+          : host.url(name),
+      );
+      ctx.output('githubSlug', slug);
+      ctx.output('image', `${options.imageRegistry}/${name}`);
+      ctx.output('gitopsRepoUrl', repository.displayUrl);
+      ctx.logger.info(
+        `${name} is free in the catalog${
+          newSource ? ', on the source host' : ''
+        } and in the GitOps repository; owner ${refs[0]}${
+          systemRef ? `, system ${refs[1]}` : ''
+        }`,
+      );
+    },
+  });
+}

@@ -1,0 +1,137 @@
+import fs from 'node:fs/promises';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { entitySchemaValidator } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  commitAuthor,
+  GitOpsRepository,
+  LocalGitHost,
+} from '@causeway/plugin-gitops-node';
+import { parseAllDocuments } from 'yaml';
+import { examples } from './publishSource.examples';
+
+const validateEntity = entitySchemaValidator();
+
+/** Every document of the catalog file must be a well-formed entity. */
+async function checkCatalogFile(file: string, shownAs: string) {
+  const content = await fs.readFile(file, 'utf8').catch(() => {
+    throw new InputError(
+      `${shownAs} is missing: the catalog would not know the service`,
+    );
+  });
+  parseAllDocuments(content).forEach((doc, i) => {
+    const where = `${shownAs} (document ${i + 1})`;
+    if (doc.errors.length) {
+      throw new InputError(
+        `${where} is not valid YAML: ${doc.errors[0].message}`,
+      );
+    }
+    try {
+      validateEntity(doc.toJS());
+    } catch (error) {
+      throw new InputError(
+        `${where} is not a valid entity: ${(error as Error).message}`,
+      );
+    }
+  });
+}
+
+/**
+ * causeway:source:publish: creates the service's source repository on the
+ * local git host from a workspace folder, as one commit by the user who ran
+ * the template; the catalog picks its catalog-info.yaml up at once. It is
+ * the run's last side effect: when it fails, it reverts the GitOps commit
+ * the run made (`revertGitOpsCommit`), so a failed run leaves nothing.
+ */
+export function createPublishSourceAction(options: {
+  host: LocalGitHost;
+  repository: GitOpsRepository;
+}) {
+  const { host, repository } = options;
+  return createTemplateAction({
+    id: 'causeway:source:publish',
+    description:
+      "Creates the new service's source repository on the local git host from the workspace",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z.string().describe('The repository name (the service name)'),
+        sourcePath: z =>
+          z
+            .string()
+            .default('source')
+            .describe('The workspace folder to publish'),
+        description: z => z.string().optional(),
+        message: z => z.string().optional().describe('The commit message'),
+        revertGitOpsCommit: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "This run's GitOps commit, reverted if the repository cannot be created",
+            ),
+      },
+      output: {
+        remoteUrl: z => z.string().describe('The repository, for git clone'),
+        repoContentsUrl: z => z.string(),
+        commitSha: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const { name, sourcePath = 'source' } = ctx.input;
+      const sourceDir = resolveSafeChildPath(ctx.workspacePath, sourcePath);
+      const url = host.url(name);
+      if (ctx.isDryRun) {
+        await checkCatalogFile(
+          resolveSafeChildPath(sourceDir, 'catalog-info.yaml'),
+          `${sourcePath}/catalog-info.yaml`,
+        );
+        ctx.logger.info(`Dry run: would create ${url} from ${sourcePath}`);
+        ctx.output('remoteUrl', url);
+        ctx.output('repoContentsUrl', url);
+        ctx.output('commitSha', 'dry-run');
+        return;
+      }
+
+      const author = commitAuthor(ctx.user);
+      const created = await ctx.checkpoint({
+        key: `source-publish-${ctx.task.id}-${name}`,
+        fn: async () => {
+          try {
+            await checkCatalogFile(
+              resolveSafeChildPath(sourceDir, 'catalog-info.yaml'),
+              `${sourcePath}/catalog-info.yaml`,
+            );
+            return await host.create({
+              name,
+              sourceDir,
+              message: ctx.input.message ?? `Create ${name}`,
+              author,
+              description: ctx.input.description,
+            });
+          } catch (error) {
+            const sha = ctx.input.revertGitOpsCommit;
+            if (sha && /^[0-9a-f]{40}$/.test(sha)) {
+              const reverted = await repository.revert({
+                commitSha: sha,
+                message: `Revert the GitOps files of ${name}: its source repository could not be created`,
+                author,
+              });
+              ctx.logger.error(
+                `The source repository could not be created, so the GitOps commit ${sha} was reverted by ${reverted.commitSha}`,
+              );
+            }
+            throw error;
+          }
+        },
+      });
+      ctx.logger.info(`Created ${created.url} at ${created.commitSha}`);
+      ctx.output('remoteUrl', created.url);
+      ctx.output('repoContentsUrl', created.url);
+      ctx.output('commitSha', created.commitSha);
+    },
+  });
+}
