@@ -10,6 +10,7 @@ import {
 } from '@causeway/plugin-gitops-node';
 import { createPublishAction } from './actions/publish';
 import { createRenderClaimAction } from './actions/renderClaim';
+import { createRenderJobAction } from './actions/renderJob';
 import { createRenderServiceAction } from './actions/renderService';
 import { loadPlatformApis } from './loadPlatformApis';
 
@@ -41,6 +42,10 @@ export const scaffolderModuleGitops = createBackendModule({
         };
         scaffolder.addActions(
           createRenderServiceAction({
+            policy: platformPolicyFromConfig(config),
+            gitops,
+          }),
+          createRenderJobAction({
             policy: platformPolicyFromConfig(config),
             gitops,
           }),
