@@ -1,0 +1,1 @@
+export { goldenPathsModule } from './goldenPathsModule';
