@@ -13,112 +13,113 @@ const OBJECTS = [
   'Argo CD Application',
 ];
 
-// A golden path in the shape of the templates: the service on the first step,
-// the plan alone on the last.
-const steps = [
-  {
-    title: 'Service',
-    schema: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' },
-        owner: { type: 'string' },
-        system: { type: 'string' },
-        environment: { type: 'string', enum: ['staging', 'production'] },
-        database: { type: 'string', enum: ['none', 'small', 'large'] },
-        cache: { type: 'boolean' },
-      },
-    },
-  },
-  {
-    title: 'Check',
-    schema: {
-      type: 'object',
-      properties: {
-        plan: {
-          title: 'What will be created',
+// A golden path in the shape of templates/service-nodejs: the service on the
+// first step, the plan alone on the last.
+function renderPlan(
+  uiOptions: Record<string, string | string[] | Record<string, string>>,
+  values: Record<string, string | boolean>,
+) {
+  return renderTemplateForm({
+    steps: [
+      {
+        title: 'Your service',
+        schema: {
           type: 'object',
-          'ui:field': 'CausewayServicePlan',
-          'ui:options': {
-            host: 'git.causeway.internal',
-            namespace: 'payments',
-            objects: OBJECTS,
-            claims: {
-              database: 'PostgreSQLInstance {value} (payment-service-db)',
-              cache: 'RedisCache (payment-service-cache)',
+          properties: {
+            name: { type: 'string' },
+            owner: { type: 'string' },
+            system: { type: 'string' },
+            infrastructure: {
+              type: 'string',
+              enum: ['none', 'PostgreSQLInstance', 'RedisCache'],
+            },
+            database: { type: 'string', enum: ['none', 'small', 'large'] },
+            environment: { type: 'string' },
+          },
+        },
+      },
+      {
+        title: 'Review',
+        schema: {
+          type: 'object',
+          properties: {
+            plan: {
+              title: 'What will be created',
+              type: 'object',
+              'ui:field': 'CausewayServicePlan',
+              'ui:options': uiOptions,
+              'ui:backstage': { review: { explode: true } },
             },
           },
         },
       },
-    },
-  },
-];
-
-function renderPlan(values: Record<string, string | boolean>) {
-  return renderTemplateForm({
-    steps,
+    ],
     extensions: [{ name: 'CausewayServicePlan', component: ServicePlan }],
     apis: [],
     initialState: values,
   });
 }
 
-const linesOf = (table: HTMLElement) =>
-  Object.fromEntries(
+async function planShown() {
+  await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+  const table = await screen.findByRole('table', {
+    name: 'What will be created',
+  });
+  return Object.fromEntries(
     within(table)
       .getAllByRole('row')
-      .map(row => {
-        const [label, value] = [
-          within(row).getByRole('rowheader'),
-          within(row).getByRole('cell'),
-        ];
-        return [label.textContent, value.textContent];
-      }),
+      .map(row => [
+        within(row).getByRole('rowheader').textContent,
+        within(row).getByRole('cell').textContent,
+      ]),
   );
+}
 
 describe('CausewayServicePlan', () => {
   it('lists what will be created from the earlier steps, and passes it to Review', async () => {
-    const { onCreate } = renderPlan({
-      name: 'payment-service',
-      owner: 'group:default/payments-team',
-      system: 'payments',
-      environment: 'production',
-      database: 'small',
-      cache: false,
-    });
-    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    const { onCreate } = renderPlan(
+      {
+        environment: 'production',
+        namespaceFrom: 'owner',
+        objects: OBJECTS,
+        claims: {
+          PostgreSQLInstance: 'PostgreSQL database NAME-db',
+          RedisCache: 'Redis cache NAME-cache',
+        },
+      },
+      {
+        name: 'payment-service',
+        owner: 'group:default/payments-team',
+        system: 'system:default/payments',
+        infrastructure: 'PostgreSQLInstance',
+      },
+    );
 
-    const table = await screen.findByRole('table', {
-      name: 'What will be created',
-    });
-    expect(linesOf(table)).toEqual({
-      'Source repository': 'payment-service on git.causeway.internal',
-      'GitOps folder': 'apps/production/payments/payment-service/',
+    expect(await planShown()).toEqual({
+      'Source repository': 'payment-service',
+      'GitOps folder': 'apps/production/payments-team/payment-service/',
       'Kubernetes objects':
         'Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, ServiceMonitor, Argo CD Application',
-      Claims: 'PostgreSQLInstance small (payment-service-db)',
+      Claims: 'PostgreSQL database payment-service-db',
       'Catalog entity':
         'component:default/payment-service owned by payments-team in payments',
     });
 
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
     // The Review step explodes the plan's lines under its key.
+    expect(await screen.findByText('Plan > Gitops Folder')).toBeInTheDocument();
     expect(
-      await screen.findByText('payment-service on git.causeway.internal'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('Plan > Gitops Folder')).toBeInTheDocument();
-    expect(
-      screen.getByText('apps/production/payments/payment-service/'),
+      screen.getByText('apps/production/payments-team/payment-service/'),
     ).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Create' }));
     expect(onCreate).toHaveBeenCalledWith(
       expect.objectContaining({
         plan: {
-          sourceRepository: 'payment-service on git.causeway.internal',
-          gitopsFolder: 'apps/production/payments/payment-service/',
+          sourceRepository: 'payment-service',
+          gitopsFolder: 'apps/production/payments-team/payment-service/',
           kubernetesObjects: OBJECTS.join(', '),
-          claims: 'PostgreSQLInstance small (payment-service-db)',
+          claims: 'PostgreSQL database payment-service-db',
           catalogEntity:
             'component:default/payment-service owned by payments-team in payments',
         },
@@ -126,17 +127,31 @@ describe('CausewayServicePlan', () => {
     );
   });
 
-  it('leaves out claims that were not asked for, and names what is still missing', async () => {
-    renderPlan({ name: 'ledger-worker', database: 'none', cache: true });
-    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+  it('takes claims from named values, a host, and says what is still missing', async () => {
+    renderPlan(
+      {
+        host: 'git.causeway.internal',
+        namespace: 'ledger',
+        environmentFrom: 'environment',
+        claims: { database: 'PostgreSQLInstance NAME-db (VALUE)' },
+      },
+      { name: 'ledger-worker', database: 'small', infrastructure: 'none' },
+    );
 
-    const lines = linesOf(
-      await screen.findByRole('table', { name: 'What will be created' }),
+    expect(await planShown()).toEqual({
+      'Source repository': 'ledger-worker on git.causeway.internal',
+      'GitOps folder': 'apps/<environment>/ledger/ledger-worker/',
+      Claims: 'PostgreSQLInstance ledger-worker-db (small)',
+      'Catalog entity': 'component:default/ledger-worker',
+    });
+  });
+
+  it('lists no claim when none was asked for', async () => {
+    renderPlan(
+      { claims: { PostgreSQLInstance: 'PostgreSQL database NAME-db' } },
+      { name: 'checkout', infrastructure: 'none', database: 'none' },
     );
-    expect(lines.Claims).toBe('RedisCache (payment-service-cache)');
-    expect(lines['GitOps folder']).toBe(
-      'apps/<environment>/payments/ledger-worker/',
-    );
-    expect(lines['Catalog entity']).toBe('component:default/ledger-worker');
+
+    expect(await planShown()).not.toHaveProperty('Claims');
   });
 });

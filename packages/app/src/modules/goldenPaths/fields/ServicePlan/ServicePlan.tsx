@@ -14,8 +14,9 @@ export const ServicePlanFieldSchema = makeFieldSchema({
     z.object({
       host: z.string().optional(),
       environment: z.string().optional(),
+      environmentFrom: z.string().optional(),
       namespace: z.string().optional(),
-      from: z.record(z.string()).optional(),
+      namespaceFrom: z.string().optional(),
       objects: z.array(z.string()).optional(),
       claims: z.record(z.string()).optional(),
     }),
@@ -35,7 +36,7 @@ export const ServicePlan = (props: typeof ServicePlanFieldSchema.TProps) => {
     uiSchema,
     idSchema,
   } = props;
-  const options = (uiSchema['ui:options'] ?? {}) as ServicePlanOptions;
+  const options: ServicePlanOptions = uiSchema['ui:options'] ?? {};
   // The scaffolder passes the values of every step in formContext.formData.
   const values: Record<string, unknown> = formContext?.formData ?? {};
 

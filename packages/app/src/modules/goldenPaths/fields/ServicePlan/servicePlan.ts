@@ -5,26 +5,27 @@ import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 export type ServicePlanOptions = {
   /** Where the source repository is created, e.g. "git.causeway.internal". */
   host?: string;
-  /** The environment, when the form does not ask for it. */
+  /** The environment, when no form value gives it. */
   environment?: string;
-  /** The Kubernetes namespace, when the form does not ask for it. */
+  /** The form value holding the environment. */
+  environmentFrom?: string;
+  /** The Kubernetes namespace, when no form value gives it. */
   namespace?: string;
   /**
-   * Which form values hold the name, owner, system, environment and
-   * namespace; by default the values of those same names.
+   * The form value holding the namespace; an entity ref gives its name, so
+   * `namespaceFrom: owner` puts group:default/payments-team in payments-team.
    */
-  from?: Partial<Record<PlanInput, string>>;
+  namespaceFrom?: string;
   /** The objects written to the GitOps folder, e.g. Deployment, Service. */
   objects?: string[];
   /**
-   * Form value name to the claim it causes when set (not empty, false or
-   * "none"); `{value}` stands for the value, e.g.
-   * `database: 'a PostgreSQL database ({value}), PostgreSQLInstance claim'`.
+   * Claims, each listed when the form has a value of that name (e.g.
+   * `database: small`) or a value equal to it (e.g. `infrastructure:
+   * PostgreSQLInstance`). In the text NAME stands for the service's name and
+   * VALUE for the form value.
    */
   claims?: Record<string, string>;
 };
-
-type PlanInput = 'name' | 'owner' | 'system' | 'environment' | 'namespace';
 
 /** The plan as the field's value: one line each, keyed for the Review step. */
 export type ServicePlanValue = Record<string, string>;
@@ -56,33 +57,54 @@ function humanizeRef(value: string, defaultKind: string) {
   }
 }
 
+/** `group:default/payments-team` gives payments-team; other text stays. */
+function refName(value: string) {
+  try {
+    return value.includes(':') ? parseEntityRef(value).name : value;
+  } catch {
+    return value;
+  }
+}
+
 /** What the template run will create, from the form's values so far. */
 export function servicePlan(
   formData: Record<string, unknown>,
   options: ServicePlanOptions,
 ): ServicePlanValue {
-  const input = (key: PlanInput) => {
-    const value = formData[options.from?.[key] ?? key];
-    if (isSet(value)) return String(value);
-    const fixed = key === 'environment' || key === 'namespace';
-    return (fixed && options[key]) || undefined;
+  const formValue = (key: string | undefined) =>
+    key !== undefined && isSet(formData[key])
+      ? String(formData[key])
+      : undefined;
+  const place = (from: string | undefined, fixed: string | undefined) => {
+    const value = formValue(from);
+    return value ? refName(value) : fixed;
   };
-  const name = input('name') ?? '<name>';
-  const owner = input('owner');
-  const system = input('system');
+  const name = formValue('name') ?? '<name>';
+  const owner = formValue('owner');
+  const system = formValue('system');
+  const environment =
+    place(options.environmentFrom, options.environment) ?? '<environment>';
+  const namespace =
+    place(options.namespaceFrom, options.namespace) ?? '<namespace>';
 
   const plan: ServicePlanValue = {
     sourceRepository: options.host ? `${name} on ${options.host}` : name,
-    gitopsFolder: `apps/${input('environment') ?? '<environment>'}/${
-      input('namespace') ?? '<namespace>'
-    }/${name}/`,
+    gitopsFolder: `apps/${environment}/${namespace}/${name}/`,
   };
   if (options.objects?.length) {
     plan.kubernetesObjects = options.objects.join(', ');
   }
-  const claims = Object.entries(options.claims ?? {})
-    .filter(([key]) => isSet(formData[key]))
-    .map(([key, text]) => text.split('{value}').join(String(formData[key])));
+  const formValues = Object.values(formData).filter(isSet).map(String);
+  const claims = Object.entries(options.claims ?? {}).flatMap(
+    ([trigger, text]) => {
+      const value =
+        formValue(trigger) ??
+        formValues.find(candidate => candidate === trigger);
+      return value
+        ? [text.replace(/\bNAME\b/g, name).replace(/\bVALUE\b/g, value)]
+        : [];
+    },
+  );
   if (claims.length > 0) {
     plan.claims = claims.join('; ');
   }
