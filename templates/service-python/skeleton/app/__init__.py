@@ -1,0 +1,1 @@
+"""The service: an HTTP server on the standard library only."""
