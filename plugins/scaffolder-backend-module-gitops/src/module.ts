@@ -6,13 +6,13 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   gitopsRepositoryServiceRef,
+  loadPlatformApis,
   platformPolicyFromConfig,
 } from '@causeway/plugin-gitops-node';
 import { createPublishAction } from './actions/publish';
 import { createRenderClaimAction } from './actions/renderClaim';
 import { createRenderJobAction } from './actions/renderJob';
 import { createRenderServiceAction } from './actions/renderService';
-import { loadPlatformApis } from './loadPlatformApis';
 
 /** The golden paths' GitOps actions for the scaffolder. */
 export const scaffolderModuleGitops = createBackendModule({

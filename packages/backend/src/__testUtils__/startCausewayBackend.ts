@@ -7,6 +7,7 @@ import { permissionsServiceFactory } from '@backstage/backend-defaults/permissio
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
 import { BackendFeature } from '@backstage/backend-plugin-api';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { JsonObject, JsonValue } from '@backstage/types';
 import yaml from 'yaml';
@@ -68,8 +69,8 @@ export type CausewayTestBackend = Awaited<
 
 /**
  * Starts the backend's own plugin set (features.ts) with the repository's
- * app-config.yaml on the given database, with the real auth, user-info and
- * permission services, so tokens and policy decisions are the production
+ * app-config.yaml on the given database, with the real auth, user-info,
+ * permission, scheduler and events services, so tokens and policy decisions are the production
  * ones. Returns the backend and a cleanup for the database.
  */
 export async function startCausewayBackend(options: {
@@ -111,6 +112,8 @@ export async function startCausewayBackend(options: {
       permissionsServiceFactory,
       // The real scheduler, so catalog processing and search indexing run.
       schedulerServiceFactory,
+      // The real events service: plugins hear each other's events.
+      eventsServiceFactory,
     ],
   });
   const address = backend.server.address();

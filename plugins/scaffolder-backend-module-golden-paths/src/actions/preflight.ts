@@ -131,7 +131,16 @@ export function createPreflightAction(options: {
       }
       const taken = items.slice(refs.length - candidates.length).find(Boolean);
       if (taken) {
-        const owned = taken.spec?.owner ? `, owned by ${taken.spec.owner}` : '';
+        const takenOwner = taken.spec?.owner;
+        const owned =
+          typeof takenOwner === 'string'
+            ? `, owned by ${stringifyEntityRef(
+                parseEntityRef(takenOwner, {
+                  defaultKind: 'group',
+                  defaultNamespace: 'default',
+                }),
+              )}`
+            : '';
         problems.push(
           `name: ${name} is taken in the catalog by ${stringifyEntityRef(
             taken,

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
+import { apiClient, eventually } from './apiClient';
+import { repoRoot } from './startCausewayBackend';
+
+type Api = ReturnType<typeof apiClient>;
+
+/** A template from templates/NAME, with its files as the dry-run endpoint takes them. */
+export function loadTemplate(name: string) {
+  const dir = path.join(repoRoot, 'templates', name);
+  const directoryContents: { path: string; base64Content: string }[] = [];
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, relative), {
+      withFileTypes: true,
+    })) {
+      const file = path.posix.join(relative, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else
+        directoryContents.push({
+          path: file,
+          base64Content: fs
+            .readFileSync(path.join(dir, file))
+            .toString('base64'),
+        });
+    }
+  };
+  walk('');
+  return {
+    template: yaml.parse(
+      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+    ),
+    directoryContents,
+  };
+}
+
+/** Runs a template in the dry-run endpoint; returns the files and the log. */
+export async function dryRun(api: Api, name: string, values: object) {
+  const res = await api('POST', '/api/scaffolder/v2/dry-run', {
+    ...loadTemplate(name),
+    values,
+    secrets: {},
+  });
+  if (res.status !== 200) {
+    return {
+      status: res.status,
+      error: res.body?.error?.message as string,
+      files: {},
+      log: '',
+    };
+  }
+  const files: Record<string, string> = Object.fromEntries(
+    res.body.directoryContents.map(
+      (f: { path: string; base64Content: string }) => [
+        f.path,
+        Buffer.from(f.base64Content, 'base64').toString('utf8'),
+      ],
+    ),
+  );
+  const log: string = res.body.log
+    .map((l: { body: { message: string } }) => l.body.message)
+    .join('\n');
+  return {
+    status: res.status,
+    error: undefined,
+    files,
+    log,
+    steps: res.body.steps,
+  };
+}
+
+export type TaskResult = {
+  status: 'completed' | 'failed' | 'cancelled';
+  output: any;
+  /** Every log line, in order. */
+  log: string;
+  /** The id of the step that failed, if any. */
+  failedStep?: string;
+};
+
+/** Starts a registered template as the signed-in user and waits for the end. */
+export async function runTemplate(
+  api: Api,
+  templateRef: string,
+  values: object,
+): Promise<TaskResult> {
+  const created = await api('POST', '/api/scaffolder/v2/tasks', {
+    templateRef,
+    values,
+  });
+  if (created.status !== 201) {
+    throw new Error(`starting ${templateRef}: ${JSON.stringify(created.body)}`);
+  }
+  const id = created.body.id;
+  const task = await eventually(async () => {
+    const res = await api('GET', `/api/scaffolder/v2/tasks/${id}`);
+    return ['completed', 'failed', 'cancelled'].includes(res.body.status)
+      ? res.body
+      : undefined;
+  }, `the run of ${templateRef}`);
+  const events = await api('GET', `/api/scaffolder/v2/tasks/${id}/events`);
+  const logs = (events.body as any[]).filter(e => e.type === 'log');
+  const completion = (events.body as any[]).find(e => e.type === 'completion');
+  const failed = logs.find(e => e.body.status === 'failed' && e.body.stepId);
+  return {
+    status: task.status,
+    output: completion?.body.output ?? {},
+    log: logs.map(e => e.body.message).join('\n'),
+    failedStep: failed?.body.stepId,
+  };
+}
