@@ -34,8 +34,21 @@ export function loadTemplate(name: string) {
   };
 }
 
+export type DryRunResult = {
+  status: number;
+  /** The error message when the dry run was refused. */
+  error?: string;
+  /** The workspace's files after the run, by path. */
+  files: Record<string, string>;
+  log: string;
+};
+
 /** Runs a template in the dry-run endpoint; returns the files and the log. */
-export async function dryRun(api: Api, name: string, values: object) {
+export async function dryRun(
+  api: Api,
+  name: string,
+  values: object,
+): Promise<DryRunResult> {
   const res = await api('POST', '/api/scaffolder/v2/dry-run', {
     ...loadTemplate(name),
     values,
