@@ -73,13 +73,7 @@ export async function dryRun(
   const log: string = res.body.log
     .map((l: { body: { message: string } }) => l.body.message)
     .join('\n');
-  return {
-    status: res.status,
-    error: undefined,
-    files,
-    log,
-    steps: res.body.steps,
-  };
+  return { status: res.status, files, log };
 }
 
 export type TaskResult = {
