@@ -11,6 +11,7 @@ import { LocalGitHost } from '@causeway/plugin-gitops-node';
 import { parseAllDocuments } from 'yaml';
 
 const CATALOG_FILE = 'catalog-info.yaml';
+const READS_AT_ONCE = 8;
 
 /**
  * The entities in catalog-info.yaml of every repository on the local git
@@ -43,13 +44,15 @@ export class LocalGitHostEntityProvider implements EntityProvider {
   async refresh(): Promise<void> {
     if (!this.#connection) return;
     const names = await this.options.host.list();
-    const perRepository = await Promise.all(
-      names.map(name => this.#read(name)),
-    );
-    await this.#connection.applyMutation({
-      type: 'full',
-      entities: perRepository.flat(),
-    });
+    const entities = [];
+    // A few git reads at a time: a host can hold thousands of repositories.
+    for (let i = 0; i < names.length; i += READS_AT_ONCE) {
+      const batch = names.slice(i, i + READS_AT_ONCE);
+      for (const found of await Promise.all(batch.map(n => this.#read(n)))) {
+        entities.push(...found);
+      }
+    }
+    await this.#connection.applyMutation({ type: 'full', entities });
   }
 
   /** Adds or updates the entities of one repository right away. */
