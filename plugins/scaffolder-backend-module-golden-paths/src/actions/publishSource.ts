@@ -1,6 +1,17 @@
 import fs from 'node:fs/promises';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { entitySchemaValidator } from '@backstage/catalog-model';
+import {
+  apiEntityV1alpha1Validator,
+  componentEntityV1alpha1Validator,
+  DefaultNamespaceEntityPolicy,
+  Entity,
+  EntityPolicies,
+  FieldFormatEntityPolicy,
+  NoForeignRootFieldsEntityPolicy,
+  resourceEntityV1alpha1Validator,
+  SchemaValidEntityPolicy,
+  systemEntityV1alpha1Validator,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -11,7 +22,27 @@ import {
 import { parseAllDocuments } from 'yaml';
 import { examples } from './publishSource.examples';
 
-const validateEntity = entitySchemaValidator();
+// What the catalog itself checks: the envelope, name formats, and the kinds
+// a service's catalog file holds.
+const policy = EntityPolicies.allOf([
+  new DefaultNamespaceEntityPolicy(),
+  new NoForeignRootFieldsEntityPolicy(),
+  new FieldFormatEntityPolicy(),
+  new SchemaValidEntityPolicy(),
+]);
+const kindValidators = [
+  componentEntityV1alpha1Validator,
+  resourceEntityV1alpha1Validator,
+  apiEntityV1alpha1Validator,
+  systemEntityV1alpha1Validator,
+];
+
+async function validateEntity(data: unknown) {
+  const entity = (await policy.enforce(data as Entity)) as Entity;
+  for (const validator of kindValidators) {
+    await validator.check(entity);
+  }
+}
 
 /** Every document of the catalog file must be a well-formed entity. */
 async function checkCatalogFile(file: string, shownAs: string) {
@@ -20,7 +51,7 @@ async function checkCatalogFile(file: string, shownAs: string) {
       `${shownAs} is missing: the catalog would not know the service`,
     );
   });
-  parseAllDocuments(content).forEach((doc, i) => {
+  for (const [i, doc] of parseAllDocuments(content).entries()) {
     const where = `${shownAs} (document ${i + 1})`;
     if (doc.errors.length) {
       throw new InputError(
@@ -28,13 +59,13 @@ async function checkCatalogFile(file: string, shownAs: string) {
       );
     }
     try {
-      validateEntity(doc.toJS());
+      await validateEntity(doc.toJS());
     } catch (error) {
       throw new InputError(
         `${where} is not a valid entity: ${(error as Error).message}`,
       );
     }
-  });
+  }
 }
 
 /**
