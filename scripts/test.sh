@@ -29,21 +29,34 @@ require_postgres() {
   postgres_answers || { log "PostgreSQL is required for the integration tests"; exit 1; }
 }
 
+# Installs Debian packages, updating the package lists only if they are stale.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q "$@" >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$@" >/dev/null; }
+}
+
 require_chromium() {
   local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
   [ -x "$chromium" ] && return
   log "Installing Debian's Chromium for the end-to-end tests"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get install -y -q chromium >/dev/null 2>&1 ||
-    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
+  apt_install chromium
+}
+
+# The golden path skeleton tests build and test the Go service with the real toolchain.
+require_go() {
+  command -v go >/dev/null && return
+  log "Installing Debian's Go for the golden path skeleton tests"
+  apt_install golang-go
 }
 
 step "Install"
 ./causeway install
 require_postgres
 require_chromium
+require_go
 
 step "Lint"
 yarn backstage-cli repo lint

@@ -4,14 +4,89 @@ import path from 'node:path';
 import yaml from 'yaml';
 import { apiClient, eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
-import { startCausewayBackend } from './__testUtils__/startCausewayBackend';
-import { dryRun, runTemplate } from './__testUtils__/templates';
 import {
-  authModuleTestSignIn,
-  signInAs,
-} from './__testUtils__/testSignInProvider';
+  dryRun,
+  GoldenPathName,
+  goldenPathValues,
+  runTemplate,
+  startGoldenPathBackend,
+} from './__testUtils__/templates';
 
 jest.setTimeout(240_000);
+
+/** What a golden path produces, as the tests below check it. */
+type GoldenPath = {
+  template: GoldenPathName;
+  /** The catalog entity's spec.type. */
+  type: 'service' | 'job';
+  /** Skeleton files every run must write into the source repository. */
+  sourceFiles: string[];
+  /** The workload manifest in the GitOps folder, and what it must hold. */
+  workload: { file: string; kind: string; spec?: object };
+  /** The claimed infrastructure the values ask for (none or one). */
+  claims: Array<{
+    /** Its file in the owner's infrastructure folder. */
+    file: string;
+    /** The Resource it becomes in the catalog. */
+    name: string;
+    type: string;
+    parameters: object;
+  }>;
+};
+
+const goldenPaths: GoldenPath[] = [
+  {
+    template: 'service-nodejs',
+    type: 'service',
+    sourceFiles: ['package.json', 'src/server.ts', 'test/server.test.ts'],
+    workload: { file: 'deployment.yaml', kind: 'Deployment' },
+    claims: [
+      {
+        file: 'postgresqlinstance-refund-api-db.yaml',
+        name: 'refund-api-db',
+        type: 'database',
+        parameters: { size: 'standard', storageGB: 20 },
+      },
+    ],
+  },
+  {
+    template: 'service-python',
+    type: 'service',
+    sourceFiles: ['pyproject.toml', 'app/server.py', 'tests/test_server.py'],
+    workload: { file: 'deployment.yaml', kind: 'Deployment' },
+    claims: [
+      {
+        file: 'rediscache-payout-api-cache.yaml',
+        name: 'payout-api-cache',
+        type: 'cache',
+        parameters: { memoryMB: 1024 },
+      },
+    ],
+  },
+  {
+    template: 'service-go',
+    type: 'service',
+    sourceFiles: ['go.mod', 'server.go', 'server_test.go'],
+    workload: { file: 'deployment.yaml', kind: 'Deployment' },
+    claims: [],
+  },
+  {
+    template: 'cron-job',
+    type: 'job',
+    sourceFiles: ['package.json', 'src/job.ts', 'test/job.test.ts'],
+    workload: {
+      file: 'cronjob.yaml',
+      kind: 'CronJob',
+      spec: { schedule: '30 2 * * 1-5', timeZone: 'Europe/London' },
+    },
+    claims: [],
+  },
+];
+
+/** The workload's first container: the one CI sets the image of. */
+const firstContainer = (workload: any) =>
+  (workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec : workload.spec)
+    .template.spec.containers[0];
 
 /*
  * The golden paths on the embedded default: a real backend with the
@@ -23,193 +98,203 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
   let gitopsPath: string;
   let reposPath: string;
   let asAlice: ReturnType<typeof apiClient>;
+  let entity: (ref: string) => Promise<any>;
   const gitops = (...args: string[]) =>
     execFileSync('git', ['--git-dir', gitopsPath, ...args], {
       encoding: 'utf8',
     }).trim();
-  const entity = async (ref: string) => {
-    const [kind, rest] = ref.split(':');
-    const res = await asAlice(
-      'GET',
-      `/api/catalog/entities/by-name/${kind}/${rest}`,
-    );
-    return res.status === 200 ? res.body : undefined;
-  };
 
   beforeAll(async () => {
-    const started = await startCausewayBackend({
-      database: databaseId,
-      extraFeatures: [authModuleTestSignIn],
-      config: { auth: { providers: { test: {} } } },
-    });
-    stop = started.stop;
+    const started = await startGoldenPathBackend(databaseId);
+    ({ stop, asAlice, entity } = started);
     ({ gitopsPath, reposPath } = started.backend);
-    const { baseUrl } = started.backend;
-    // Alice can sign in once the catalog has loaded her.
-    asAlice = apiClient(
-      baseUrl,
-      await eventually(
-        () => signInAs(baseUrl, 'alice'),
-        'alice in the catalog',
-      ),
-    );
-    await eventually(
-      async () =>
-        (await entity('template:default/service-nodejs')) &&
-        (await entity('system:default/checkout-system')) &&
-        (await entity('group:default/payments-team')),
-      'the templates and the demo organisation in the catalog',
-    );
   });
 
   afterAll(async () => {
     await stop?.();
   });
 
-  const values = {
-    name: 'refund-api',
-    description: 'Refunds card payments',
-    owner: 'group:default/payments-team',
-    system: 'system:default/checkout-system',
-    tier: 'standard',
-    infrastructure: 'PostgreSQLInstance',
-  };
+  describe.each(goldenPaths)('$template', goldenPath => {
+    const { template, type, sourceFiles, workload, claims } = goldenPath;
+    const values = goldenPathValues[template];
+    const { name } = values;
+    const dir = `apps/production/payments-team/${name}`;
+    const claimFiles = claims.map(
+      claim => `infrastructure/production/payments-team/${claim.file}`,
+    );
+    const dependsOn = claims.map(claim => `resource:default/${claim.name}`);
 
-  it('service-nodejs in a dry run renders the source, the manifests and the claim, and creates nothing', async () => {
-    const head = gitops('rev-parse', 'main');
-    const run = await dryRun(asAlice, 'service-nodejs', values);
+    it(`in a dry run renders the source and the manifests${
+      claims.length ? ' and the claim' : ''
+    }, and creates nothing`, async () => {
+      const head = gitops('rev-parse', 'main');
+      const run = await dryRun(asAlice, template, values);
 
-    expect(run.error).toBeUndefined();
-    const catalogInfo = yaml.parse(run.files['source/catalog-info.yaml']);
-    expect(catalogInfo).toMatchObject({
-      kind: 'Component',
-      metadata: {
-        name: 'refund-api',
-        description: 'Refunds card payments',
-        annotations: {
-          'backstage.io/kubernetes-id': 'refund-api',
-          'backstage.io/kubernetes-namespace': 'payments-team',
-          'causeway.dev/gitops-path':
-            'apps/production/payments-team/refund-api',
-        },
-      },
-      spec: {
-        type: 'service',
-        owner: 'group:default/payments-team',
-        system: 'system:default/checkout-system',
-        dependsOn: ['resource:default/refund-api-db'],
-      },
-    });
-    const deployment = yaml.parse(
-      run.files[
-        'gitops/apps/production/payments-team/refund-api/deployment.yaml'
-      ],
-    );
-    const container = deployment.spec.template.spec.containers[0];
-    expect(container.image).toBe(
-      'registry.causeway.internal/refund-api:bootstrap',
-    );
-    expect(container.envFrom).toEqual([
-      { secretRef: { name: 'refund-api-db-connection' } },
-    ]);
-    expect(
-      yaml.parse(
-        run.files[
-          'gitops/infrastructure/production/payments-team/postgresqlinstance-refund-api-db.yaml'
-        ],
-      ).spec.parameters,
-    ).toMatchObject({ size: 'standard', storageGB: 20 });
-    expect(Object.keys(run.files)).toEqual(
-      expect.arrayContaining([
-        'source/Dockerfile',
-        'source/.github/workflows/ci.yaml',
-        'source/src/server.ts',
-        'gitops/apps/production/payments-team/_namespace/namespace.yaml',
-      ]),
-    );
-    expect(run.log).toContain('refund-api is free in the catalog');
-    expect(run.log).toContain('Dry run: would create file://');
-    expect(gitops('rev-parse', 'main')).toBe(head);
-    expect(fs.existsSync(reposPath) ? fs.readdirSync(reposPath) : []).toEqual(
-      [],
-    );
-  });
-
-  it('service-nodejs creates the source repository, the GitOps commit and the catalog entity with its relations', async () => {
-    const run = await runTemplate(
-      asAlice,
-      'template:default/service-nodejs',
-      values,
-    );
-    expect(run.log).not.toContain('failed');
-    expect(run.status).toBe('completed');
-
-    // The source repository, as one commit by Alice.
-    const repo = path.join(reposPath, 'refund-api.git');
-    const git = (...args: string[]) =>
-      execFileSync('git', ['--git-dir', repo, ...args], {
-        encoding: 'utf8',
-      }).trim();
-    expect(git('log', '--format=%an|%s', 'main')).toBe(
-      'Alice Anderson|Create refund-api from the service-nodejs golden path',
-    );
-    expect(git('ls-tree', '-r', '--name-only', 'main').split('\n')).toEqual(
-      expect.arrayContaining([
-        'catalog-info.yaml',
-        'Dockerfile',
-        'src/server.ts',
-      ]),
-    );
-
-    // The GitOps commit: the service, its namespace and its claim, by Alice.
-    expect(gitops('log', '-1', '--format=%an|%s', 'main')).toBe(
-      'Alice Anderson|Add refund-api (service-nodejs) for payments-team',
-    );
-    const committed = gitops('show', '--name-only', '--format=', 'main').split(
-      '\n',
-    );
-    expect(committed).toEqual(
-      expect.arrayContaining([
-        'apps/production/payments-team/refund-api/deployment.yaml',
-        'apps/production/payments-team/refund-api/argocd-application.yaml',
-        'infrastructure/production/payments-team/postgresqlinstance-refund-api-db.yaml',
-      ]),
-    );
-
-    // The catalog: in it when the run ends (causeway:catalog:wait), with
-    // its owner, system and the claimed database.
-    expect(run.output.links).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          title: 'Open in catalog',
-          entityRef: 'component:default/refund-api',
-        }),
-      ]),
-    );
-    const component = await eventually(async () => {
-      const found = await entity('component:default/refund-api');
-      const relations = (found?.relations ?? []).map(
-        (r: { type: string; targetRef: string }) => `${r.type} ${r.targetRef}`,
+      expect(run.error).toBeUndefined();
+      expect(Object.keys(run.files)).toEqual(
+        expect.arrayContaining(
+          [
+            'Dockerfile',
+            'README.md',
+            'catalog-info.yaml',
+            '.github/workflows/ci.yaml',
+            ...sourceFiles,
+          ].map(file => `source/${file}`),
+        ),
       );
-      return relations.includes('dependsOn resource:default/refund-api-db')
-        ? relations
-        : undefined;
-    }, 'refund-api with its relations');
-    expect(component).toEqual(
-      expect.arrayContaining([
+      // Every template expression was rendered.
+      expect(
+        Object.keys(run.files).filter(file =>
+          /\$\{\{\s*values\./.test(run.files[file]),
+        ),
+      ).toEqual([]);
+      const catalogInfo = yaml.parse(run.files['source/catalog-info.yaml']);
+      expect(catalogInfo).toMatchObject({
+        kind: 'Component',
+        metadata: {
+          name,
+          description: values.description,
+          annotations: {
+            'backstage.io/kubernetes-id': name,
+            'backstage.io/kubernetes-namespace': 'payments-team',
+            'causeway.dev/gitops-path': dir,
+          },
+        },
+        spec: {
+          type,
+          owner: 'group:default/payments-team',
+          system: 'system:default/checkout-system',
+        },
+      });
+      expect(catalogInfo.spec.dependsOn ?? []).toEqual(dependsOn);
+
+      const manifest = yaml.parse(run.files[`gitops/${dir}/${workload.file}`]);
+      expect(manifest).toMatchObject({
+        kind: workload.kind,
+        spec: workload.spec ?? {},
+      });
+      const container = firstContainer(manifest);
+      expect(container.image).toBe(
+        `registry.causeway.internal/${name}:bootstrap`,
+      );
+      expect(container.envFrom ?? []).toEqual(
+        claims.map(claim => ({
+          secretRef: { name: `${claim.name}-connection` },
+        })),
+      );
+      expect(Object.keys(run.files)).toEqual(
+        expect.arrayContaining(claimFiles.map(file => `gitops/${file}`)),
+      );
+      expect(
+        claimFiles.map(
+          file => yaml.parse(run.files[`gitops/${file}`]).spec.parameters,
+        ),
+      ).toMatchObject(claims.map(claim => claim.parameters));
+      // Nothing is claimed unless the values ask for it.
+      expect(
+        Object.keys(run.files).some(file =>
+          file.startsWith('gitops/infrastructure/'),
+        ),
+      ).toBe(claims.length > 0);
+      // A service's first run also writes its owner's namespace.
+      expect(
+        'gitops/apps/production/payments-team/_namespace/namespace.yaml' in
+          run.files,
+      ).toBe(type === 'service');
+      expect(run.log).toContain(`${name} is free in the catalog`);
+      expect(run.log).toContain('Dry run: would create file://');
+      expect(gitops('rev-parse', 'main')).toBe(head);
+      expect(fs.existsSync(path.join(reposPath, `${name}.git`))).toBe(false);
+    });
+
+    it('creates the source repository, the GitOps commit and the catalog entity with its relations', async () => {
+      const run = await runTemplate(
+        asAlice,
+        `template:default/${template}`,
+        values,
+      );
+      expect(run.log).not.toContain('failed');
+      expect(run.status).toBe('completed');
+
+      // The source repository, as one commit by Alice.
+      const repo = path.join(reposPath, `${name}.git`);
+      const git = (...args: string[]) =>
+        execFileSync('git', ['--git-dir', repo, ...args], {
+          encoding: 'utf8',
+        }).trim();
+      expect(git('log', '--format=%an|%s', 'main')).toBe(
+        `Alice Anderson|Create ${name} from the ${template} golden path`,
+      );
+      expect(git('ls-tree', '-r', '--name-only', 'main').split('\n')).toEqual(
+        expect.arrayContaining([
+          'catalog-info.yaml',
+          'Dockerfile',
+          ...sourceFiles,
+        ]),
+      );
+
+      // The GitOps commit: the workload, its Application and any claim, by Alice.
+      expect(gitops('log', '-1', '--format=%an|%s', 'main')).toBe(
+        `Alice Anderson|Add ${name} (${template}) for payments-team`,
+      );
+      const committed = gitops(
+        'show',
+        '--name-only',
+        '--format=',
+        'main',
+      ).split('\n');
+      expect(committed).toEqual(
+        expect.arrayContaining([
+          `${dir}/${workload.file}`,
+          `${dir}/argocd-application.yaml`,
+          ...claimFiles,
+        ]),
+      );
+      expect(committed.some(file => file.startsWith('infrastructure/'))).toBe(
+        claims.length > 0,
+      );
+
+      // The catalog: in it when the run ends (causeway:catalog:wait), with
+      // its owner, system and any claimed infrastructure.
+      expect(run.output.links).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            title: 'Open in catalog',
+            entityRef: `component:default/${name}`,
+          }),
+        ]),
+      );
+      const expected = [
         'ownedBy group:default/payments-team',
         'partOf system:default/checkout-system',
-      ]),
-    );
-    const database = await eventually(
-      () => entity('resource:default/refund-api-db'),
-      'the claimed database as a Resource',
-    );
-    expect(database.spec).toMatchObject({
-      type: 'database',
-      owner: 'group:default/payments-team',
+        ...dependsOn.map(ref => `dependsOn ${ref}`),
+      ];
+      const component = await eventually(async () => {
+        const found = await entity(`component:default/${name}`);
+        const relations: string[] = (found?.relations ?? []).map(
+          (r: { type: string; targetRef: string }) =>
+            `${r.type} ${r.targetRef}`,
+        );
+        return expected.every(relation => relations.includes(relation))
+          ? found
+          : undefined;
+      }, `${name} with its relations`);
+      expect(component.spec.type).toBe(type);
+      const resources = await Promise.all(
+        dependsOn.map(ref =>
+          eventually(() => entity(ref), `the claimed ${ref} in the catalog`),
+        ),
+      );
+      expect(resources.map(resource => resource.spec)).toMatchObject(
+        claims.map(claim => ({
+          type: claim.type,
+          owner: 'group:default/payments-team',
+        })),
+      );
     });
   });
+
+  const values = goldenPathValues['service-nodejs'];
 
   it('refuses a taken name, an owner that is not a group and an unknown system before creating anything', async () => {
     const head = gitops('rev-parse', 'main');

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { apiClient, eventually } from './apiClient';
-import { repoRoot } from './startCausewayBackend';
+import { BackendDatabaseId } from './backendTestDatabases';
+import { repoRoot, startCausewayBackend } from './startCausewayBackend';
+import { authModuleTestSignIn, signInAs } from './testSignInProvider';
 
 type Api = ReturnType<typeof apiClient>;
 
@@ -115,4 +117,80 @@ export async function runTemplate(
     log: logs.map(e => e.body.message).join('\n'),
     failedStep: failed?.body.stepId,
   };
+}
+
+/** The golden paths under test, each with the form values it is run with. */
+export const goldenPathValues = {
+  'service-nodejs': {
+    name: 'refund-api',
+    description: 'Refunds card payments',
+    owner: 'group:default/payments-team',
+    system: 'system:default/checkout-system',
+    tier: 'standard',
+    infrastructure: 'PostgreSQLInstance',
+  },
+  'service-python': {
+    name: 'payout-api',
+    description: 'Pays merchants out',
+    owner: 'group:default/payments-team',
+    system: 'system:default/checkout-system',
+    tier: 'critical',
+    infrastructure: 'RedisCache',
+  },
+  'service-go': {
+    name: 'fx-rates',
+    description: 'Serves foreign exchange rates',
+    owner: 'group:default/payments-team',
+    system: 'system:default/checkout-system',
+    tier: 'standard',
+    infrastructure: 'none',
+  },
+  'cron-job': {
+    name: 'settlement-report',
+    description: 'Reports the day of settlements',
+    owner: 'group:default/payments-team',
+    system: 'system:default/checkout-system',
+    schedule: '30 2 * * 1-5',
+    timeZone: 'Europe/London',
+  },
+};
+export type GoldenPathName = keyof typeof goldenPathValues;
+
+/**
+ * A backend for running the golden paths: the real one on the given
+ * database, with Alice signed in once the catalog has loaded the templates
+ * and the demo organisation the values above name.
+ */
+export async function startGoldenPathBackend(database: BackendDatabaseId) {
+  const { backend, stop } = await startCausewayBackend({
+    database,
+    extraFeatures: [authModuleTestSignIn],
+    config: { auth: { providers: { test: {} } } },
+  });
+  const { baseUrl } = backend;
+  // Alice can sign in once the catalog has loaded her.
+  const asAlice = apiClient(
+    baseUrl,
+    await eventually(() => signInAs(baseUrl, 'alice'), 'alice in the catalog'),
+  );
+  /** The entity by ref as Alice sees it, or undefined. */
+  const entity = async (ref: string) => {
+    const [kind, rest] = ref.split(':');
+    const res = await asAlice(
+      'GET',
+      `/api/catalog/entities/by-name/${kind}/${rest}`,
+    );
+    return res.status === 200 ? res.body : undefined;
+  };
+  const refs = [
+    ...Object.keys(goldenPathValues).map(name => `template:default/${name}`),
+    'system:default/checkout-system',
+    'group:default/payments-team',
+  ];
+  await eventually(
+    async () =>
+      (await Promise.all(refs.map(entity))).every(Boolean) || undefined,
+    'the templates and the demo organisation in the catalog',
+  );
+  return { backend, stop, asAlice, entity };
 }
