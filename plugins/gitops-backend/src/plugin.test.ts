@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import {
   mockCredentials,
   mockServices,
@@ -7,13 +8,15 @@ import { gitopsPlugin } from './plugin';
 
 // A remote URL: the plugin creates no local repository for it.
 const repository = { url: 'https://git.example.com/acme/gitops.git' };
+// The repository's own platform APIs.
+const platformApis = resolve(__dirname, '../../../platform/apis');
 
 async function startGitopsBackend(gitops: Record<string, unknown> = {}) {
   const { server } = await startTestBackend({
     features: [
       gitopsPlugin,
       mockServices.rootConfig.factory({
-        data: { gitops: { repository, ...gitops } },
+        data: { gitops: { repository, platformApis, ...gitops } },
       }),
       // Requests without a token stay anonymous, as in production.
       mockServices.httpAuth.factory({
@@ -86,5 +89,69 @@ describe('GET /api/gitops/tiers', () => {
 
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /api/gitops/platform-apis', () => {
+  it("serves each platform API with its parameters' schema from the XRD", async () => {
+    const get = await startGitopsBackend();
+
+    const res = await get('/platform-apis', {
+      Authorization: mockCredentials.user.header(),
+    });
+
+    expect(res.status).toBe(200);
+    const { items } = await res.json();
+    expect(items.map((api: { kind: string }) => api.kind)).toEqual([
+      'KafkaTopic',
+      'ObjectBucket',
+      'PostgreSQLInstance',
+      'RedisCache',
+    ]);
+    expect(items[2]).toEqual({
+      kind: 'PostgreSQLInstance',
+      apiVersion: 'platform.causeway.dev/v1alpha1',
+      resourceType: 'database',
+      title: 'PostgreSQLInstance',
+      description: 'What the service needs from its database.',
+      parameters: expect.objectContaining({
+        type: 'object',
+        required: ['size', 'storageGB'],
+        additionalProperties: false,
+      }),
+    });
+    expect(items[2].parameters.properties.storageGB).toEqual({
+      type: 'integer',
+      description: 'Disk size in GB.',
+      minimum: 10,
+      maximum: 1000,
+      default: 20,
+    });
+    expect(items[2].parameters.properties.size.enum).toEqual([
+      'small',
+      'standard',
+      'large',
+    ]);
+  });
+
+  it('serves no APIs, rather than failing, when the folder has none', async () => {
+    const get = await startGitopsBackend({
+      platformApis: join(platformApis, 'no-such-folder'),
+    });
+
+    const res = await get('/platform-apis', {
+      Authorization: mockCredentials.user.header(),
+    });
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [] });
+  });
+
+  it('requires a signed-in user', async () => {
+    const get = await startGitopsBackend();
+
+    const res = await get('/platform-apis');
+
+    expect(res.status).toBe(401);
   });
 });

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import {
   ensureLocalRepository,
+  loadPlatformApis,
   localRepositoryPath,
   platformPolicyFromConfig,
 } from '@causeway/plugin-gitops-node';
@@ -11,8 +13,9 @@ import { createRouter } from './service/router';
 
 /**
  * The GitOps plugin. It makes sure the GitOps repository of the embedded
- * default exists before anything writes to it, and serves the platform
- * policy's service tiers (GET /tiers) to the template form.
+ * default exists before anything writes to it, and serves the template forms
+ * the platform policy's service tiers (GET /tiers) and the platform APIs a
+ * service can claim, with their parameters (GET /platform-apis).
  */
 export const gitopsPlugin = createBackendPlugin({
   pluginId: 'gitops',
@@ -32,8 +35,20 @@ export const gitopsPlugin = createBackendPlugin({
           await ensureLocalRepository({ repoPath, branch, logger });
         }
 
+        // Read once: the XRDs change with a deployment of the portal.
+        const platformApis = await loadPlatformApis(
+          path.resolve(
+            config.getOptionalString('gitops.platformApis') ??
+              './platform/apis',
+          ),
+          logger,
+        );
+
         httpRouter.use(
-          await createRouter({ policy: platformPolicyFromConfig(config) }),
+          await createRouter({
+            policy: platformPolicyFromConfig(config),
+            platformApis,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
