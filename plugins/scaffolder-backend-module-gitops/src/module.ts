@@ -9,6 +9,7 @@ import {
   loadPlatformApis,
   platformPolicyFromConfig,
 } from '@causeway/plugin-gitops-node';
+import { createConnectServiceAction } from './actions/connectService';
 import { createPublishAction } from './actions/publish';
 import { createRenderClaimAction } from './actions/renderClaim';
 import { createRenderJobAction } from './actions/renderJob';
@@ -50,6 +51,7 @@ export const scaffolderModuleGitops = createBackendModule({
             gitops,
           }),
           createRenderClaimAction({ apis, gitops }),
+          createConnectServiceAction({ repository }),
           createPublishAction({ repository }),
         );
       },
