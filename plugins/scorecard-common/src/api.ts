@@ -1,0 +1,90 @@
+import { EntityLevel, Level } from './levels';
+import { FactValue } from './rules';
+
+/** The shapes of /api/scorecard responses, shared by the backend, the app and the gate. */
+
+export type CheckStatus = 'pass' | 'fail' | 'waived' | 'not-applicable';
+
+export type Waiver = {
+  entityRef: string;
+  checkId: string;
+  reason: string;
+  /** The last day it applies, YYYY-MM-DD (UTC). */
+  expiresOn: string;
+  createdBy: string;
+  createdAt: string;
+};
+
+export type CheckResult = {
+  checkId: string;
+  title: string;
+  description: string;
+  level: Level;
+  status: CheckStatus;
+  /** The facts the check read, with the values it saw (null: unknown). */
+  values: Record<string, FactValue>;
+  fix: { text: string; link?: string };
+  waiver?: Waiver;
+};
+
+export type EntityScorecard = {
+  entityRef: string;
+  level: EntityLevel;
+  passed: number;
+  failed: number;
+  waived: number;
+  evaluatedAt: string;
+  results: CheckResult[];
+};
+
+export type OverviewItem = {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  level: EntityLevel;
+  passed: number;
+  failed: number;
+  waived: number;
+  failingChecks: string[];
+  evaluatedAt: string;
+};
+
+export type OverviewResponse = {
+  items: OverviewItem[];
+  totalItems: number;
+  /** How many of the matching entities are at each level. */
+  levels: Record<EntityLevel, number>;
+};
+
+export type GroupRollup = {
+  groupRef: string;
+  /** The group and every group below it. */
+  groups: string[];
+  entities: number;
+  levels: Record<EntityLevel, number>;
+  items: OverviewItem[];
+};
+
+export type EntityHistoryPoint = {
+  day: string;
+  level: EntityLevel;
+  passed: number;
+  failed: number;
+};
+
+export type GroupHistoryPoint = {
+  day: string;
+  entities: number;
+  levels: Record<EntityLevel, number>;
+};
+
+export type GateResponse = {
+  entityRef: string;
+  minLevel: Level;
+  level: EntityLevel;
+  pass: boolean;
+  evaluatedAt: string;
+  /** The failing checks at or below minLevel: what to fix to pass. */
+  blocking: Array<Pick<CheckResult, 'checkId' | 'title' | 'level' | 'values' | 'fix'>>;
+};

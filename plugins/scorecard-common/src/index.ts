@@ -1,0 +1,38 @@
+/**
+ * The scorecard's shared model: levels, the rule language over facts, check
+ * files, permissions and the API's types.
+ *
+ * @packageDocumentation
+ */
+export { computeLevel, LEVELS, levelRank } from './levels';
+export type { EntityLevel, Level } from './levels';
+export {
+  compileRule,
+  OPERATOR_FACT_TYPES,
+  OPERATORS,
+  ruleFacts,
+} from './rules';
+export type {
+  Comparison,
+  CompiledRule,
+  FactDefinition,
+  Facts,
+  FactType,
+  FactValue,
+  Operator,
+  Rule,
+} from './rules';
+export { parseCheckFile, selectorMatches } from './checks';
+export type {
+  CheckDefinition,
+  CheckFileProblem,
+  EntitySelector,
+  EntitySubject,
+} from './checks';
+export {
+  scorecardPermissions,
+  scorecardReadPermission,
+  scorecardWaiverCreatePermission,
+  scorecardWaiverDeletePermission,
+} from './permissions';
+export type * from './api';
