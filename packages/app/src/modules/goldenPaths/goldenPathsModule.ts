@@ -43,6 +43,13 @@ const formFields = [
       field: () => import('./fields/ServicePlan').then(m => m.servicePlanField),
     },
   }),
+  FormFieldBlueprint.make({
+    name: 'causeway-claim-parameters',
+    params: {
+      field: () =>
+        import('./fields/ClaimParameters').then(m => m.claimParametersField),
+    },
+  }),
 ];
 
 /** The golden-path templates' form fields, added to the scaffolder plugin. */
