@@ -207,6 +207,25 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
       expect(fs.existsSync(path.join(reposPath, `${name}.git`))).toBe(false);
     });
 
+    it('in a dry run without the optional values leaves them out', async () => {
+      const { system, description, timeZone, ...required } = values as Record<
+        string,
+        string
+      >;
+      const run = await dryRun(asAlice, template, required);
+
+      expect(run.error).toBeUndefined();
+      const catalogInfo = yaml.parse(run.files['source/catalog-info.yaml']);
+      expect(catalogInfo.metadata.description).toMatch(
+        new RegExp(`^The ${name} (service|scheduled job)$`),
+      );
+      expect(catalogInfo.spec.system).toBeUndefined();
+      const manifest = yaml.parse(run.files[`gitops/${dir}/${workload.file}`]);
+      // Part of no system: of itself.
+      expect(manifest.metadata.labels['app.kubernetes.io/part-of']).toBe(name);
+      expect(manifest.spec.timeZone).toBeUndefined();
+    });
+
     it('creates the source repository, the GitOps commit and the catalog entity with its relations', async () => {
       const run = await runTemplate(
         asAlice,
