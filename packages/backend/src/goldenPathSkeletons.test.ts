@@ -61,7 +61,8 @@ const skeletons: Array<{
     toolchain: python,
     command: 'python3 -m unittest discover -s tests -t .',
   },
-  { template: 'service-go', toolchain: go, command: 'go test ./...' },
+  // -count=1: run the tests, never report a cached result.
+  { template: 'service-go', toolchain: go, command: 'go test -count=1 ./...' },
   {
     template: 'cron-job',
     toolchain: node,

@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { JsonObject } from '@backstage/types';
 import yaml from 'yaml';
 import { apiClient, eventually } from './apiClient';
 import { BackendDatabaseId } from './backendTestDatabases';
-import { repoRoot, startCausewayBackend } from './startCausewayBackend';
+import {
+  mergeConfig,
+  repoRoot,
+  startCausewayBackend,
+} from './startCausewayBackend';
 import { authModuleTestSignIn, signInAs } from './testSignInProvider';
 
 type Api = ReturnType<typeof apiClient>;
@@ -159,13 +164,20 @@ export type GoldenPathName = keyof typeof goldenPathValues;
 /**
  * A backend for running the golden paths: the real one on the given
  * database, with Alice signed in once the catalog has loaded the templates
- * and the demo organisation the values above name.
+ * and the demo organisation the values above name. `config` is merged into
+ * the repository's app-config.yaml (e.g. another source host).
  */
-export async function startGoldenPathBackend(database: BackendDatabaseId) {
+export async function startGoldenPathBackend(
+  database: BackendDatabaseId,
+  options: { config?: JsonObject } = {},
+) {
   const { backend, stop } = await startCausewayBackend({
     database,
     extraFeatures: [authModuleTestSignIn],
-    config: { auth: { providers: { test: {} } } },
+    config: mergeConfig(
+      { auth: { providers: { test: {} } } },
+      options.config ?? {},
+    ),
   });
   const { baseUrl } = backend;
   // Alice can sign in once the catalog has loaded her.
