@@ -45,7 +45,10 @@ describe('creating a service from a golden path in a browser', () => {
     await name.fill('payment-service');
     await page.getByText(/payment-service is taken/).waitFor();
     await name.fill('Refunds');
-    await page.getByText(/lowercase/i).first().waitFor();
+    await page
+      .getByText(/lowercase/i)
+      .first()
+      .waitFor();
     await name.fill('refund-portal');
     await page.getByText(/refund-portal is available/).waitFor();
   });
@@ -63,7 +66,10 @@ describe('creating a service from a golden path in a browser', () => {
 
   it('shows what will be created, runs the golden path and links to the new service', async () => {
     await page.getByRole('button', { name: /^next/i }).click();
-    await page.getByText('apps/production/payments-team/refund-portal/').first().waitFor();
+    await page
+      .getByText('apps/production/payments-team/refund-portal/')
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: /^review/i }).click();
     await page.getByRole('button', { name: /^create/i }).click();
 
@@ -71,16 +77,26 @@ describe('creating a service from a golden path in a browser', () => {
     await open.waitFor({ timeout: 120_000 });
     await open.click();
     await page.waitForURL(/\/catalog\/default\/component\/refund-portal/);
-    await page.getByRole('heading', { name: 'refund-portal' }).first().waitFor();
-    await page.getByRole('link', { name: /payments-team/ }).first().waitFor();
+    await page
+      .getByRole('heading', { name: 'refund-portal' })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('link', { name: /payments-team/ })
+      .first()
+      .waitFor();
 
     const git = (repo: string, ...args: string[]) =>
-      execFileSync('git', ['--git-dir', path.join(portal.dataDir, 'git', repo), ...args], {
-        encoding: 'utf8',
-      }).trim();
-    expect(git('repos/refund-portal.git', 'ls-tree', '--name-only', 'main')).toContain(
-      'catalog-info.yaml',
-    );
+      execFileSync(
+        'git',
+        ['--git-dir', path.join(portal.dataDir, 'git', repo), ...args],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
+    expect(
+      git('repos/refund-portal.git', 'ls-tree', '--name-only', 'main'),
+    ).toContain('catalog-info.yaml');
     expect(git('gitops.git', 'log', '-1', '--format=%s', 'main')).toBe(
       'Add refund-portal (service-nodejs) for payments-team',
     );

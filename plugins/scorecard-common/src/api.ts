@@ -86,5 +86,7 @@ export type GateResponse = {
   pass: boolean;
   evaluatedAt: string;
   /** The failing checks at or below minLevel: what to fix to pass. */
-  blocking: Array<Pick<CheckResult, 'checkId' | 'title' | 'level' | 'values' | 'fix'>>;
+  blocking: Array<
+    Pick<CheckResult, 'checkId' | 'title' | 'level' | 'values' | 'fix'>
+  >;
 };

@@ -47,7 +47,10 @@ checks:
         level: 'silver',
         appliesTo: { kind: ['Component'], type: ['service'] },
         when: { fact: 'gitops.databaseClaimCount', gte: 0 },
-        fix: { text: 'Set replicas to 2 or more.', link: 'https://docs.example.com/availability' },
+        fix: {
+          text: 'Set replicas to 2 or more.',
+          link: 'https://docs.example.com/availability',
+        },
         source: { file: 'scorecards/availability.yaml', line: 3 },
       }),
     ]);
@@ -99,7 +102,8 @@ checks:
       {
         file: 'scorecards/x.yaml',
         line: 13,
-        message: 'check typo: rule.fact: unknown fact "gitops.replica" (did you mean "gitops.replicas"?)',
+        message:
+          'check typo: rule.fact: unknown fact "gitops.replica" (did you mean "gitops.replicas"?)',
       },
       {
         file: 'scorecards/x.yaml',
@@ -109,31 +113,52 @@ checks:
       {
         file: 'scorecards/x.yaml',
         line: 31,
-        message: 'check bad-type: rule.any.0.gte: gte cannot compare catalog.tags, which is a string[]',
+        message:
+          'check bad-type: rule.any.0.gte: gte cannot compare catalog.tags, which is a string[]',
       },
       {
         file: 'scorecards/x.yaml',
         line: 33,
-        message: expect.stringMatching(/^check bad-type: rule.any.1.between: unknown operator "between"/),
+        message: expect.stringMatching(
+          /^check bad-type: rule.any.1.between: unknown operator "between"/,
+        ),
       },
     ]);
   });
 
   it('says where a file that is not YAML breaks', () => {
-    const { checks, problems } = parseCheckFile('checks:\n  - id: a\n    title: [\n', 'f.yaml', facts);
+    const { checks, problems } = parseCheckFile(
+      'checks:\n  - id: a\n    title: [\n',
+      'f.yaml',
+      facts,
+    );
     expect(checks).toEqual([]);
-    expect(problems[0]).toMatchObject({ file: 'f.yaml', line: expect.any(Number) });
+    expect(problems[0]).toMatchObject({
+      file: 'f.yaml',
+      line: expect.any(Number),
+    });
     expect(problems[0].message).toMatch(/^not valid YAML: /);
   });
 });
 
 describe('selectorMatches', () => {
   it('matches kind case-insensitively, and each listed field must match', () => {
-    const service = { kind: 'Component', type: 'service', lifecycle: 'production', tags: ['pci'] };
+    const service = {
+      kind: 'Component',
+      type: 'service',
+      lifecycle: 'production',
+      tags: ['pci'],
+    };
     expect(selectorMatches({}, service)).toBe(true);
-    expect(selectorMatches({ kind: ['component'], type: ['service'] }, service)).toBe(true);
-    expect(selectorMatches({ kind: ['Component'], type: ['website'] }, service)).toBe(false);
+    expect(
+      selectorMatches({ kind: ['component'], type: ['service'] }, service),
+    ).toBe(true);
+    expect(
+      selectorMatches({ kind: ['Component'], type: ['website'] }, service),
+    ).toBe(false);
     expect(selectorMatches({ tags: ['pci', 'sox'] }, service)).toBe(true);
-    expect(selectorMatches({ lifecycle: ['production'] }, { kind: 'Component' })).toBe(false);
+    expect(
+      selectorMatches({ lifecycle: ['production'] }, { kind: 'Component' }),
+    ).toBe(false);
   });
 });

@@ -140,14 +140,17 @@ function valueProblem(op: Operator, value: unknown): string | undefined {
     case 'contains':
       return typeof value === 'string' ? undefined : 'contains needs a string';
     case 'matches':
-      if (typeof value !== 'string') return 'matches needs a regular expression';
+      if (typeof value !== 'string')
+        return 'matches needs a regular expression';
       try {
         return RegExp(value) && undefined;
       } catch (error) {
         return `matches: ${(error as Error).message}`;
       }
     case 'exists':
-      return typeof value === 'boolean' ? undefined : 'exists needs true or false';
+      return typeof value === 'boolean'
+        ? undefined
+        : 'exists needs true or false';
     default:
       return ['string', 'number', 'boolean'].includes(typeof value)
         ? undefined
@@ -172,9 +175,15 @@ function checkRule(
     if (group in node) {
       const parts = node[group];
       if (Object.keys(node).length > 1) {
-        out.push({ path, message: `${group} cannot be combined with other keys` });
+        out.push({
+          path,
+          message: `${group} cannot be combined with other keys`,
+        });
       } else if (!Array.isArray(parts) || parts.length === 0) {
-        out.push({ path: [...path, group], message: `${group} needs a list of rules` });
+        out.push({
+          path: [...path, group],
+          message: `${group} needs a list of rules`,
+        });
       } else {
         parts.forEach((p, i) => checkRule(p, [...path, group, i], facts, out));
       }
@@ -195,7 +204,10 @@ function checkRule(
   }
   const definition = facts.get(node.fact);
   if (!definition) {
-    out.push({ path: [...path, 'fact'], message: unknownFact(node.fact, facts) });
+    out.push({
+      path: [...path, 'fact'],
+      message: unknownFact(node.fact, facts),
+    });
     return;
   }
   const keys = Object.keys(node).filter(k => k !== 'fact');
@@ -203,7 +215,9 @@ function checkRule(
   if (unknown) {
     out.push({
       path: [...path, unknown],
-      message: `unknown operator "${unknown}"; use one of ${OPERATORS.join(', ')}`,
+      message: `unknown operator "${unknown}"; use one of ${OPERATORS.join(
+        ', ',
+      )}`,
     });
     return;
   }
@@ -260,7 +274,9 @@ export function parseCheckFile(
   if (!isObject(data) || !Array.isArray(data.checks)) {
     return {
       checks: [],
-      problems: [{ file, line: 1, message: 'a check file holds a list under "checks:"' }],
+      problems: [
+        { file, line: 1, message: 'a check file holds a list under "checks:"' },
+      ],
     };
   }
 
@@ -268,7 +284,8 @@ export function parseCheckFile(
   const problems: CheckFileProblem[] = [];
   data.checks.forEach((raw, i) => {
     const at = ['checks', i];
-    const name = isObject(raw) && typeof raw.id === 'string' ? raw.id : `#${i + 1}`;
+    const name =
+      isObject(raw) && typeof raw.id === 'string' ? raw.id : `#${i + 1}`;
     const parsed = checkSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -276,7 +293,9 @@ export function parseCheckFile(
         problems.push({
           file,
           line: lineOf([...at, ...where]),
-          message: `check ${name}: ${where.join('.') || 'check'}: ${issue.message}`,
+          message: `check ${name}: ${where.join('.') || 'check'}: ${
+            issue.message
+          }`,
         });
       }
       return;

@@ -80,7 +80,8 @@ function compileComparison(c: Comparison): CompiledRule {
     case 'equals':
       return f => f[name] === c.equals;
     case 'notEquals':
-      return f => f[name] !== undefined && f[name] !== null && f[name] !== c.notEquals;
+      return f =>
+        f[name] !== undefined && f[name] !== null && f[name] !== c.notEquals;
     case 'gt':
       return f => typeof f[name] === 'number' && (f[name] as number) > c.gt!;
     case 'gte':
@@ -95,10 +96,12 @@ function compileComparison(c: Comparison): CompiledRule {
     }
     case 'notIn': {
       const set = new Set<unknown>(c.notIn);
-      return f => f[name] !== undefined && f[name] !== null && !set.has(f[name]);
+      return f =>
+        f[name] !== undefined && f[name] !== null && !set.has(f[name]);
     }
     case 'contains':
-      return f => Array.isArray(f[name]) && (f[name] as string[]).includes(c.contains!);
+      return f =>
+        Array.isArray(f[name]) && (f[name] as string[]).includes(c.contains!);
     case 'matches': {
       const re = new RegExp(c.matches!);
       return f => typeof f[name] === 'string' && re.test(f[name] as string);

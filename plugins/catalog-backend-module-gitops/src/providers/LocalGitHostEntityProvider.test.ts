@@ -51,21 +51,31 @@ describe('LocalGitHostEntityProvider', () => {
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   it('provides every entity of every repository, marked as coming from its repository', async () => {
-    await addRepository('refund-api', `${component('refund-api')}---\n${component('refund-worker')}`);
+    await addRepository(
+      'refund-api',
+      `${component('refund-api')}---\n${component('refund-worker')}`,
+    );
     await addRepository('no-catalog-file');
 
     await provider.refresh();
 
     expect(mutations).toHaveLength(1);
-    const mutation = mutations[0] as Extract<EntityProviderMutation, { type: 'full' }>;
+    const mutation = mutations[0] as Extract<
+      EntityProviderMutation,
+      { type: 'full' }
+    >;
     expect(mutation.type).toBe('full');
     expect(mutation.entities.map(e => e.entity.metadata.name)).toEqual([
       'refund-api',
       'refund-worker',
     ]);
-    expect(mutation.entities[0].locationKey).toBe('causeway-local-git-host:refund-api');
+    expect(mutation.entities[0].locationKey).toBe(
+      'causeway-local-git-host:refund-api',
+    );
     expect(
-      mutation.entities[0].entity.metadata.annotations?.['backstage.io/managed-by-location'],
+      mutation.entities[0].entity.metadata.annotations?.[
+        'backstage.io/managed-by-location'
+      ],
     ).toBe(`url:${host.url('refund-api')}#catalog-info.yaml`);
   });
 
@@ -76,8 +86,13 @@ describe('LocalGitHostEntityProvider', () => {
 
     await provider.refresh();
 
-    const mutation = mutations[0] as Extract<EntityProviderMutation, { type: 'full' }>;
-    expect(mutation.entities.map(e => e.entity.metadata.name)).toEqual(['good']);
+    const mutation = mutations[0] as Extract<
+      EntityProviderMutation,
+      { type: 'full' }
+    >;
+    expect(mutation.entities.map(e => e.entity.metadata.name)).toEqual([
+      'good',
+    ]);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringMatching(/^Skipping catalog-info.yaml of broken: /),
     );
@@ -94,7 +109,11 @@ describe('LocalGitHostEntityProvider', () => {
     expect(mutations).toEqual([
       {
         type: 'delta',
-        added: [expect.objectContaining({ locationKey: 'causeway-local-git-host:refund-api' })],
+        added: [
+          expect.objectContaining({
+            locationKey: 'causeway-local-git-host:refund-api',
+          }),
+        ],
         removed: [],
       },
     ]);
