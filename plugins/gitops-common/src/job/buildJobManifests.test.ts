@@ -55,6 +55,24 @@ describe('buildJobManifests', () => {
     expect(() => validateManifests(files)).not.toThrow();
   });
 
+  it('also writes the namespace with its quota, limits and owners for a team’s first workload', () => {
+    const files = build({ ...invoiceExport, newNamespace: true });
+    expect(files.map(f => f.path)).toEqual(
+      expect.arrayContaining([
+        'apps/production/billing/_namespace/namespace.yaml',
+        'apps/production/billing/_namespace/rolebinding-owners.yaml',
+      ]),
+    );
+    expect(find(files, 'RoleBinding').subjects).toEqual([
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: 'billing-team',
+      },
+    ]);
+    expect(() => validateManifests(files)).not.toThrow();
+  });
+
   it('passes its schemas with the defaults and nothing optional set', () => {
     const {
       timeZone,

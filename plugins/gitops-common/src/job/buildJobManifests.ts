@@ -12,6 +12,7 @@ import {
   withKustomizationAndApplication,
   workloadBasics,
 } from '../workload/workloadManifests';
+import { buildNamespaceManifests } from '../workload/namespaceManifests';
 import { JobSpec } from './jobSpec';
 
 export type BuildJobOptions = BuildWorkloadOptions;
@@ -75,7 +76,7 @@ export function buildJobManifests(
     },
   };
 
-  return withKustomizationAndApplication(
+  const all = withKustomizationAndApplication(
     spec,
     [
       { path: `${dir}/cronjob.yaml`, object: cronJob },
@@ -86,4 +87,8 @@ export function buildJobManifests(
     basics,
     options,
   );
+  if (spec.newNamespace) {
+    all.push(...buildNamespaceManifests(spec, options.policy));
+  }
+  return all;
 }

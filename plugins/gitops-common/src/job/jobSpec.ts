@@ -63,6 +63,12 @@ export const makeJobSpecSchema = (zImpl: typeof z) =>
       .describe("Replaces the image's arguments"),
     ...envFields(zImpl),
     connectionSecrets: connectionSecretsField(zImpl),
+    newNamespace: zImpl
+      .boolean()
+      .default(false)
+      .describe(
+        "Also write the namespace's objects (as gitops:service:render does), for a team's first workload",
+      ),
   });
 
 export const jobSpecSchema = makeJobSpecSchema(z);
