@@ -56,3 +56,38 @@ export { buildClaim } from './claims/buildClaim';
 export type { ClaimRequest } from './claims/buildClaim';
 export { argoApplication } from './argoApplication';
 export type { GitOpsSource } from './argoApplication';
+export {
+  isManifestPath,
+  parseManifestFile,
+  parseManifestFiles,
+} from './parse/parseManifests';
+export type {
+  ManifestParseProblem,
+  ManifestSourceFile,
+  ParsedManifestFile,
+  ParsedManifests,
+  ParsedObject,
+} from './parse/parseManifests';
+export {
+  apiGroup,
+  emptyManifestView,
+  OTHER_KNOWN_KINDS,
+  viewManifests,
+  WORKLOAD_KINDS,
+} from './parse/manifestView';
+export type {
+  ApplicationView,
+  ClaimView,
+  ContainerView,
+  ExternalSecretView,
+  HorizontalPodAutoscalerView,
+  ManifestView,
+  MonitorView,
+  NetworkPolicyView,
+  PodDisruptionBudgetView,
+  ResourceQuantities,
+  SecretView,
+  ServiceView,
+  WorkloadKind,
+  WorkloadView,
+} from './parse/manifestView';
