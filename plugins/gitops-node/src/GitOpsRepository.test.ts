@@ -88,6 +88,67 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     expect(published.changed).toBe(true);
   });
 
+  it('lists the files under folders with their blob ids, and reads the blobs in one batch', async () => {
+    await repo.publish(serviceChange('payment-service'));
+    const other = new GitOpsRepository({ url: bare, branch: 'main', logger });
+    // Someone else pushes; the tree is read from the branch's new head.
+    await other.publish(serviceChange('order-service', 3));
+
+    const tree = await repo.tree(['apps', 'infrastructure']);
+
+    expect(tree.commitSha).toBe(git(bare, 'rev-parse', 'main'));
+    const dir = 'apps/production/payments';
+    expect(tree.entries).toEqual([
+      { path: 'apps/.gitkeep', blobId: expect.stringMatching(/^[0-9a-f]{40}$/) },
+      {
+        path: `${dir}/order-service/deployment.yaml`,
+        blobId: git(bare, 'rev-parse', `main:${dir}/order-service/deployment.yaml`),
+      },
+      {
+        path: `${dir}/order-service/service.yaml`,
+        blobId: git(bare, 'rev-parse', `main:${dir}/order-service/service.yaml`),
+      },
+      {
+        path: `${dir}/payment-service/deployment.yaml`,
+        blobId: git(bare, 'rev-parse', `main:${dir}/payment-service/deployment.yaml`),
+      },
+      {
+        path: `${dir}/payment-service/service.yaml`,
+        blobId: git(bare, 'rev-parse', `main:${dir}/payment-service/service.yaml`),
+      },
+      { path: 'infrastructure/.gitkeep', blobId: expect.any(String) },
+    ]);
+
+    const missing = 'f'.repeat(40);
+    const blobs = await repo.readBlobs([
+      tree.entries[1].blobId,
+      tree.entries[3].blobId,
+      tree.entries[0].blobId,
+      missing,
+    ]);
+    expect([...blobs.keys()]).toEqual([
+      tree.entries[1].blobId,
+      tree.entries[3].blobId,
+      tree.entries[0].blobId,
+    ]);
+    expect(blobs.get(tree.entries[1].blobId)).toBe(
+      serviceChange('order-service', 3).files[0].content,
+    );
+    expect(blobs.get(tree.entries[3].blobId)).toBe(
+      serviceChange('payment-service').files[0].content,
+    );
+    expect(blobs.get(tree.entries[0].blobId)).toBe('');
+    expect(await repo.readBlobs([])).toEqual(new Map());
+
+    // A tree read leaves publishing as it was.
+    const updated = await repo.publish({
+      ...serviceChange('payment-service', 4),
+      update: true,
+    });
+    expect(updated.changed).toBe(true);
+    expect((await repo.tree(['apps/production'])).entries).toHaveLength(4);
+  });
+
   it('reverts a published commit with a new commit, keeping what others pushed since', async () => {
     const ours = await repo.publish(serviceChange('payment-service'));
     await repo.publish(serviceChange('order-service'));

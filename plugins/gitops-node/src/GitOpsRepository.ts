@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +42,12 @@ export type GitOpsChange = {
 
 /** Files of the branch's head under a folder, with the commit they come from. */
 export type GitOpsSnapshot = { commitSha: string; files: GitOpsFile[] };
+
+/** A file of a git tree: its path and the id of its content (a blob). */
+export type GitTreeEntry = { path: string; blobId: string };
+
+/** The files under some folders at the branch's head, without their contents. */
+export type GitOpsTree = { commitSha: string; entries: GitTreeEntry[] };
 
 export type GitOpsPublishResult = {
   /** The commit holding the change; the current head when nothing changed. */
@@ -157,6 +164,37 @@ export class GitOpsRepository {
         });
       }
       return { commitSha, files };
+    });
+  }
+
+  /**
+   * The paths and blob ids of the files under `prefixes` (folders, e.g.
+   * "apps") at the head of the branch: one fetch and one listing, however
+   * many files, and nothing checked out. Blob ids change only when a file
+   * does, so callers can keep what they made of a file by its id and read
+   * only the new ones with readBlobs().
+   */
+  async tree(prefixes: string[]): Promise<GitOpsTree> {
+    prefixes.forEach(assertSafeRepositoryPath);
+    return this.#enqueue(async () => {
+      const { dir, rev } = await this.#fetchedHead();
+      const commitSha = await runGit(['rev-parse', rev], { cwd: dir });
+      const entries = await listGitTree(dir, commitSha, prefixes);
+      return { commitSha, entries };
+    });
+  }
+
+  /**
+   * The contents of blobs by id (from tree()), read in one batch; an id the
+   * repository does not hold is left out of the map.
+   */
+  async readBlobs(blobIds: string[]): Promise<Map<string, string>> {
+    if (blobIds.length === 0) return new Map();
+    return this.#enqueue(async () => {
+      const dir =
+        (await this.#workdir?.catch(() => undefined)) ??
+        (await this.#freshWorkdir());
+      return readGitBlobs(dir, blobIds);
     });
   }
 
@@ -372,15 +410,7 @@ export class GitOpsRepository {
           secrets: this.#secrets,
         });
       try {
-        await git([
-          'fetch',
-          '--quiet',
-          '--depth',
-          '1',
-          '--no-tags',
-          'origin',
-          this.#branch,
-        ]);
+        await this.#fetch(dir);
         await git(['reset', '--quiet', '--hard', 'FETCH_HEAD']);
         await git(['clean', '--quiet', '-fdx']);
         return dir;
@@ -396,6 +426,32 @@ export class GitOpsRepository {
       this.#workdir = undefined;
     });
     return workdir;
+  }
+
+  /** Fetches the branch's head into the working copy, as FETCH_HEAD. */
+  async #fetch(dir: string): Promise<void> {
+    await runGit(
+      ['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', this.#branch],
+      { cwd: dir, config: this.#config, secrets: this.#secrets },
+    );
+  }
+
+  /**
+   * The working copy with the branch's head fetched but not checked out
+   * (FETCH_HEAD), which is cheaper than a reset for reads of the object
+   * store; a new clone's HEAD when there is no working copy yet.
+   */
+  async #fetchedHead(): Promise<{ dir: string; rev: string }> {
+    const dir = await this.#workdir?.catch(() => undefined);
+    if (dir) {
+      try {
+        await this.#fetch(dir);
+        return { dir, rev: 'FETCH_HEAD' };
+      } catch {
+        // #freshWorkdir starts over from a new clone when this one is unusable.
+      }
+    }
+    return { dir: await this.#freshWorkdir(), rev: 'HEAD' };
   }
 
   async #clone(): Promise<string> {
@@ -453,4 +509,80 @@ export class GitOpsRepository {
     }
     return `${this.#cloneUrl()}#${sha}`;
   }
+}
+
+/**
+ * The files (blobs; not symbolic links or submodules) of a commit under the
+ * given folders, from `git ls-tree -r`, in any repository (bare or not).
+ */
+export async function listGitTree(
+  repositoryDir: string,
+  rev: string,
+  prefixes: string[] = [],
+): Promise<GitTreeEntry[]> {
+  const listed = await runGit(
+    ['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...prefixes],
+    { cwd: repositoryDir, trim: false },
+  );
+  const entries: GitTreeEntry[] = [];
+  for (const line of listed.split('\0')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, blobId] = line.slice(0, tab).split(' ');
+    if (type === 'blob' && mode !== '120000') {
+      entries.push({ path: line.slice(tab + 1), blobId });
+    }
+  }
+  return entries;
+}
+
+/** Reads `git cat-file --batch` output: a header line, then each blob's bytes. */
+function parseBatchOutput(output: Buffer): Map<string, string> {
+  const blobs = new Map<string, string>();
+  let at = 0;
+  while (at < output.length) {
+    const eol = output.indexOf(10, at);
+    if (eol < 0) break;
+    // "<id> blob <size>", or "<id> missing" for an unknown id.
+    const [id, type, size] = output.toString('utf8', at, eol).split(' ');
+    at = eol + 1;
+    if (size === undefined) continue;
+    const end = at + Number(size);
+    if (type === 'blob') blobs.set(id, output.toString('utf8', at, end));
+    at = end + 1;
+  }
+  return blobs;
+}
+
+/**
+ * The contents of blobs by id, read with one `git cat-file --batch` in any
+ * repository; an id the repository does not hold is left out of the map.
+ */
+export function readGitBlobs(
+  repositoryDir: string,
+  blobIds: string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(blobIds)];
+  if (ids.length === 0) return Promise.resolve(new Map());
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: repositoryDir,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      timeout: 60_000,
+    });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', code => {
+      if (code === 0) resolve(parseBatchOutput(Buffer.concat(chunks)));
+      else reject(new GitCommandError(['cat-file', '--batch'], stderr));
+    });
+    // A git that exits early fails stdin with EPIPE; 'close' reports why.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`${ids.join('\n')}\n`);
+  });
 }

@@ -4,7 +4,11 @@
  *
  * @packageDocumentation
  */
-export { GitOpsRepository } from './GitOpsRepository';
+export {
+  GitOpsRepository,
+  listGitTree,
+  readGitBlobs,
+} from './GitOpsRepository';
 export type {
   GitOpsChange,
   GitOpsCredentials,
@@ -12,6 +16,8 @@ export type {
   GitOpsPublishResult,
   GitOpsRepositoryOptions,
   GitOpsSnapshot,
+  GitOpsTree,
+  GitTreeEntry,
 } from './GitOpsRepository';
 export type { GitIdentity } from './git';
 export { ensureLocalRepository } from './ensureLocalRepository';
