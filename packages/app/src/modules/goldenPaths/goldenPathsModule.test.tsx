@@ -53,6 +53,7 @@ describe('goldenPathsModule', () => {
       'CausewayOwnerGroup',
       'CausewayTier',
       'CausewayServicePlan',
+      'CausewayClaimParameters',
     ]) {
       expect(await screen.findByText(name, {}, slow)).toBeInTheDocument();
     }
