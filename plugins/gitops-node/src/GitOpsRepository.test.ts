@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,22 +100,41 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     expect(tree.commitSha).toBe(git(bare, 'rev-parse', 'main'));
     const dir = 'apps/production/payments';
     expect(tree.entries).toEqual([
-      { path: 'apps/.gitkeep', blobId: expect.stringMatching(/^[0-9a-f]{40}$/) },
+      {
+        path: 'apps/.gitkeep',
+        blobId: expect.stringMatching(/^[0-9a-f]{40}$/),
+      },
       {
         path: `${dir}/order-service/deployment.yaml`,
-        blobId: git(bare, 'rev-parse', `main:${dir}/order-service/deployment.yaml`),
+        blobId: git(
+          bare,
+          'rev-parse',
+          `main:${dir}/order-service/deployment.yaml`,
+        ),
       },
       {
         path: `${dir}/order-service/service.yaml`,
-        blobId: git(bare, 'rev-parse', `main:${dir}/order-service/service.yaml`),
+        blobId: git(
+          bare,
+          'rev-parse',
+          `main:${dir}/order-service/service.yaml`,
+        ),
       },
       {
         path: `${dir}/payment-service/deployment.yaml`,
-        blobId: git(bare, 'rev-parse', `main:${dir}/payment-service/deployment.yaml`),
+        blobId: git(
+          bare,
+          'rev-parse',
+          `main:${dir}/payment-service/deployment.yaml`,
+        ),
       },
       {
         path: `${dir}/payment-service/service.yaml`,
-        blobId: git(bare, 'rev-parse', `main:${dir}/payment-service/service.yaml`),
+        blobId: git(
+          bare,
+          'rev-parse',
+          `main:${dir}/payment-service/service.yaml`,
+        ),
       },
       { path: 'infrastructure/.gitkeep', blobId: expect.any(String) },
     ]);
@@ -169,6 +189,31 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     expect(tree).toContain(
       'apps/production/payments/order-service/deployment.yaml',
     );
+  });
+
+  it('refuses a change made from a file that changed since, instead of overwriting it', async () => {
+    await repo.publish(serviceChange('payment-service', 2));
+    const file = 'apps/production/payments/payment-service/deployment.yaml';
+    const read = show(bare, 'main', file);
+    const sha = createHash('sha256').update(`${read}\n`).digest('hex');
+    // Someone else (say CI setting a new image) changes the file meanwhile.
+    await repo.publish({
+      ...serviceChange('payment-service', 3),
+      update: true,
+    });
+    const head = git(bare, 'rev-parse', 'main');
+
+    await expect(
+      repo.publish({
+        files: [{ path: file, content: `${read}\n# connected\n` }],
+        message: 'Connect payment-service',
+        author: alice,
+        basedOn: { [file]: sha },
+      }),
+    ).rejects.toThrow(
+      `${file} changed in the GitOps repository since this change was made from it; make the change again from the current version`,
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
   });
 
   it('makes no new commit when the repository already holds the same files', async () => {

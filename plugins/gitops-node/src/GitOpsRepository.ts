@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,12 @@ export type GitOpsChange = {
   update?: boolean;
   /** Push to this new branch for review instead of the default branch. */
   reviewBranch?: string;
+  /**
+   * Files this change rewrote from what it read, with the SHA-256 of the
+   * content it read: when one changed meanwhile (say CI set a new image
+   * digest), the publish is refused instead of overwriting that change.
+   */
+  basedOn?: Record<string, string>;
 };
 
 /** Files of the branch's head under a folder, with the commit they come from. */
@@ -346,6 +353,15 @@ export class GitOpsRepository {
             `${p} already exists in the GitOps repository; ask for an update to change it`,
           );
         }
+      }
+    }
+
+    for (const [file, sha256] of Object.entries(change.basedOn ?? {})) {
+      const content = await fs.readFile(path.join(dir, file)).catch(() => '');
+      if (createHash('sha256').update(content).digest('hex') !== sha256) {
+        throw new ConflictError(
+          `${file} changed in the GitOps repository since this change was made from it; make the change again from the current version`,
+        );
       }
     }
 

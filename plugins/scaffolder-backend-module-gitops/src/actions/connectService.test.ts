@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,11 @@ describe('gitops:service:connect', () => {
     expect(written()).toBe(expected.content);
     expect(ctx.output).toHaveBeenCalledWith('file', file);
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
+    // What it was made from, so gitops:publish refuses if it moved since.
+    const original = render().find(f => f.path === file)!.content;
+    expect(ctx.output).toHaveBeenCalledWith('basedOn', {
+      [file]: createHash('sha256').update(original).digest('hex'),
+    });
     // Only the Deployment is written: publish commits only what changed.
     expect(
       fs.readdirSync(path.join(workspacePath, 'gitops', dir), {

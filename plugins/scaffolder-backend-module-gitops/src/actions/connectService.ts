@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
@@ -93,6 +94,12 @@ export function createConnectServiceAction(options: {
           z
             .boolean()
             .describe('False when the service loaded the Secret already'),
+        basedOn: z =>
+          z
+            .record(z.string(), z.string())
+            .describe(
+              "The file and the SHA-256 of what was read, for gitops:publish's basedOn",
+            ),
       },
     },
     async handler(ctx) {
@@ -150,6 +157,9 @@ export function createConnectServiceAction(options: {
 
       ctx.output('file', file);
       ctx.output('changed', changed);
+      ctx.output('basedOn', {
+        [file]: createHash('sha256').update(current.content).digest('hex'),
+      });
       if (!changed) {
         ctx.logger.info(
           `${service} loads Secret ${secretName} already (${file} at ${commitSha}); nothing to change`,

@@ -75,6 +75,13 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
             .describe(
               'Push to this new branch for review instead of the default branch',
             ),
+        basedOn: z =>
+          z
+            .record(z.string(), z.string())
+            .optional()
+            .describe(
+              'Repository paths rewritten from what was read, with the SHA-256 of that content (gitops:service:connect outputs it): refused if they changed since',
+            ),
       },
       output: {
         commitSha: z => z.string(),
@@ -131,6 +138,7 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
             newPaths,
             update,
             reviewBranch: ctx.input.reviewBranch,
+            basedOn: ctx.input.basedOn,
           }),
       });
       ctx.logger.info(
