@@ -1,1 +1,63 @@
-export interface Config {}
+/** A duration: an object such as { minutes: 10 }, or an ISO or ms string ('PT10M', '10m'). */
+type Duration =
+  | string
+  | {
+      years?: number;
+      months?: number;
+      weeks?: number;
+      days?: number;
+      hours?: number;
+      minutes?: number;
+      seconds?: number;
+      milliseconds?: number;
+    };
+
+export interface Config {
+  scorecard?: {
+    checks?: {
+      /**
+       * The folder of check files (*.yaml), relative to where the portal
+       * runs. Read at start and again whenever a file in it changes.
+       * Defaults to ./scorecards.
+       */
+      directory?: string;
+    };
+    /**
+     * When every entity is evaluated again (on one instance at a time).
+     * Changes in the catalog and from fact providers that report them are
+     * evaluated within seconds, between these runs.
+     */
+    schedule?: {
+      /** How often; a duration or { cron: '...' }. Defaults to every 10 minutes. */
+      frequency?: Duration | { cron: string };
+      /** How long one run may take. Defaults to 10 minutes. */
+      timeout?: Duration;
+      /** How long after start the first run waits. Defaults to none. */
+      initialDelay?: Duration;
+    };
+    /**
+     * How often the catalog is asked for its entities' etags (and nothing
+     * else) to find the entities that changed since they were evaluated.
+     * Defaults to every 10 seconds.
+     */
+    catalogPoll?: {
+      frequency?: Duration;
+    };
+    history?: {
+      /** Days of daily history kept per entity. Defaults to 400. */
+      retentionDays?: number;
+    };
+    waivers?: {
+      /** The furthest ahead, in days, a waiver may expire. Defaults to 180. */
+      maxDays?: number;
+    };
+    badges?: {
+      /**
+       * Serve GET /api/scorecard/badge/... without sign-in, e.g. for README
+       * files. Anyone who knows an entity's name then sees its level.
+       * Defaults to false.
+       */
+      public?: boolean;
+    };
+  };
+}

@@ -1,0 +1,411 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { EntityLevel } from '@causeway/plugin-scorecard-common';
+import { Knex } from 'knex';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { EntityEvaluation, EntityQuery } from './ScorecardStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+function evaluation(
+  name: string,
+  level: EntityLevel,
+  options: Partial<EntityEvaluation> & { failing?: string[] } = {},
+): EntityEvaluation {
+  const { failing = [], ...rest } = options;
+  return {
+    entityRef: `component:default/${name}`,
+    kind: 'component',
+    name,
+    owner: 'group:default/payments-team',
+    level,
+    passed: 3 - failing.length,
+    failed: failing.length,
+    waived: 0,
+    results: [
+      ...failing.map(checkId => ({
+        checkId,
+        level: 'silver' as const,
+        status: 'fail' as const,
+        values: { 'gitops.replicas': 1 },
+      })),
+    ],
+    ...rest,
+  };
+}
+
+const query = (q: Partial<EntityQuery> = {}): EntityQuery => ({
+  sort: 'name',
+  order: 'asc',
+  limit: 100,
+  offset: 0,
+  ...q,
+});
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseScorecardStore on %s',
+  id => {
+    let knex: Knex;
+    let store: DatabaseScorecardStore;
+
+    beforeEach(async () => {
+      knex = await databases.init(id);
+      store = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+    });
+
+    const save = (
+      evaluations: EntityEvaluation[],
+      day = '2026-03-10',
+      evaluatedAt = `${day}T10:00:00.000Z`,
+      touchUnchanged = false,
+    ) =>
+      store.saveEvaluations(evaluations, { day, evaluatedAt, touchUnchanged });
+
+    it('writes only what changed, and the day’s first evaluation of each entity', async () => {
+      const a = evaluation('a', 'gold');
+      const b = evaluation('b', 'bronze', { failing: ['two-replicas'] });
+      expect(await save([a, b])).toEqual({ written: 2 });
+      expect(
+        await save([a, b], '2026-03-10', '2026-03-10T10:10:00.000Z'),
+      ).toEqual({ written: 0 });
+      expect((await store.getEntity(a.entityRef))?.evaluatedAt).toBe(
+        '2026-03-10T10:00:00.000Z',
+      );
+
+      const bFixed = evaluation('b', 'gold');
+      expect(
+        await save([a, bFixed], '2026-03-10', '2026-03-10T10:20:00.000Z'),
+      ).toEqual({ written: 1 });
+      expect(await store.getEntity(b.entityRef)).toMatchObject({
+        level: 'gold',
+        failingChecks: [],
+        evaluatedAt: '2026-03-10T10:20:00.000Z',
+      });
+
+      // An evaluation asked for moves the time of unchanged results too.
+      expect(
+        await save([a], '2026-03-10', '2026-03-10T10:30:00.000Z', true),
+      ).toEqual({ written: 0 });
+      expect((await store.getEntity(a.entityRef))?.evaluatedAt).toBe(
+        '2026-03-10T10:30:00.000Z',
+      );
+
+      // A new day: every entity gets its history row.
+      expect(await save([a, bFixed], '2026-03-11')).toEqual({ written: 2 });
+    });
+
+    it('reads back what it stored', async () => {
+      const a = evaluation('a', 'bronze', {
+        title: 'Service A',
+        system: 'system:default/checkout',
+        etag: 'etag-1',
+        failing: ['two-replicas'],
+      });
+      await save([a]);
+      expect(await store.getEntity(a.entityRef)).toEqual({
+        ...a,
+        failingChecks: ['two-replicas'],
+        evaluatedAt: '2026-03-10T10:00:00.000Z',
+      });
+      expect(await store.listEntityEtags()).toEqual(
+        new Map([[a.entityRef, 'etag-1']]),
+      );
+      await store.deleteEntities([a.entityRef]);
+      expect(await store.getEntity(a.entityRef)).toBeUndefined();
+      expect(
+        (await store.queryEntities(query({ failingCheck: 'two-replicas' })))
+          .totalItems,
+      ).toBe(0);
+    });
+
+    it('keeps one history row per entity per day, the last of the day, and prunes old days', async () => {
+      await save([evaluation('a', 'bronze', { failing: ['x'] })], '2026-03-09');
+      await save([evaluation('a', 'silver', { failing: ['y'] })], '2026-03-10');
+      await save([evaluation('a', 'gold')], '2026-03-10');
+
+      expect(
+        await store.entityHistory('component:default/a', '2026-01-01'),
+      ).toEqual([
+        { day: '2026-03-09', level: 'bronze', passed: 2, failed: 1 },
+        { day: '2026-03-10', level: 'gold', passed: 3, failed: 0 },
+      ]);
+      expect(
+        await store.entityHistory('component:default/a', '2026-03-10'),
+      ).toHaveLength(1);
+
+      expect(await store.pruneHistory('2026-03-10')).toBe(1);
+      expect(
+        await store.entityHistory('component:default/a', '2026-01-01'),
+      ).toEqual([{ day: '2026-03-10', level: 'gold', passed: 3, failed: 0 }]);
+    });
+
+    it('finds the entities failing a check, with the level distribution of those', async () => {
+      await save([
+        evaluation('a', 'bronze', { failing: ['two-replicas', 'has-slo'] }),
+        evaluation('b', 'silver', { failing: ['has-slo'] }),
+        evaluation('c', 'gold'),
+      ]);
+      const result = await store.queryEntities(
+        query({ failingCheck: 'has-slo' }),
+      );
+      expect(result.items.map(i => i.entityRef)).toEqual([
+        'component:default/a',
+        'component:default/b',
+      ]);
+      expect(result.items[0].failingChecks).toEqual([
+        'two-replicas',
+        'has-slo',
+      ]);
+      expect(result.totalItems).toBe(2);
+      expect(result.levels).toEqual({ none: 0, bronze: 1, silver: 1, gold: 0 });
+    });
+
+    it('filters by owner, system, kind and level', async () => {
+      await save([
+        evaluation('a', 'bronze', { system: 'system:default/checkout' }),
+        evaluation('b', 'gold', { owner: 'group:default/orders-team' }),
+        evaluation('c', 'gold', {
+          entityRef: 'api:default/c',
+          kind: 'api',
+        }),
+      ]);
+      const refs = async (q: Partial<EntityQuery>) =>
+        (await store.queryEntities(query(q))).items.map(i => i.entityRef);
+      expect(await refs({ owner: 'group:default/orders-team' })).toEqual([
+        'component:default/b',
+      ]);
+      expect(await refs({ system: 'system:default/checkout' })).toEqual([
+        'component:default/a',
+      ]);
+      expect(await refs({ kind: 'api' })).toEqual(['api:default/c']);
+      expect(await refs({ levels: ['gold'], kind: 'component' })).toEqual([
+        'component:default/b',
+      ]);
+      expect(await refs({ levels: ['bronze', 'gold'] })).toHaveLength(3);
+    });
+
+    it('sorts by level, name or failed checks, and pages', async () => {
+      await save([
+        evaluation('delta', 'gold'),
+        evaluation('alpha', 'silver', { failing: ['x'] }),
+        evaluation('charlie', 'none', { failing: ['x', 'y', 'z'] }),
+        evaluation('bravo', 'silver', { failing: ['x', 'y'] }),
+      ]);
+      const names = async (q: Partial<EntityQuery>) =>
+        (await store.queryEntities(query(q))).items.map(
+          i => i.entityRef.split('/')[1],
+        );
+      expect(await names({ sort: 'level', order: 'asc' })).toEqual([
+        'charlie',
+        'alpha',
+        'bravo',
+        'delta',
+      ]);
+      expect(await names({ sort: 'level', order: 'desc' })).toEqual([
+        'delta',
+        'alpha',
+        'bravo',
+        'charlie',
+      ]);
+      expect(await names({ sort: 'failed', order: 'desc' })).toEqual([
+        'charlie',
+        'bravo',
+        'alpha',
+        'delta',
+      ]);
+      expect(await names({ sort: 'name', order: 'desc' })).toEqual([
+        'delta',
+        'charlie',
+        'bravo',
+        'alpha',
+      ]);
+
+      const page = await store.queryEntities(
+        query({ sort: 'name', limit: 2, offset: 1 }),
+      );
+      expect(page.items.map(i => i.entityRef)).toEqual([
+        'component:default/bravo',
+        'component:default/charlie',
+      ]);
+      expect(page.totalItems).toBe(4);
+      expect(page.levels).toEqual({ none: 1, bronze: 0, silver: 2, gold: 1 });
+    });
+
+    it('rolls up the entities of a group and all the groups below it', async () => {
+      const tree = [
+        ['engineering', 'engineering'],
+        ['engineering', 'payments-team'],
+        ['engineering', 'orders-team'],
+        ['engineering', 'cards-squad'],
+        ['payments-team', 'payments-team'],
+        ['payments-team', 'cards-squad'],
+        ['cards-squad', 'cards-squad'],
+        ['orders-team', 'orders-team'],
+      ].map(([ancestor, descendant]) => ({
+        ancestor: `group:default/${ancestor}`,
+        descendant: `group:default/${descendant}`,
+      }));
+      await store.replaceGroupTree(tree);
+      await store.replaceGroupTree(tree); // unchanged: no duplicates
+      await save(
+        [
+          evaluation('pay', 'gold'),
+          evaluation('card', 'bronze', { owner: 'group:default/cards-squad' }),
+          evaluation('order', 'silver', { owner: 'group:default/orders-team' }),
+        ],
+        '2026-03-09',
+      );
+      await save(
+        [evaluation('card', 'silver', { owner: 'group:default/cards-squad' })],
+        '2026-03-10',
+      );
+
+      expect(
+        await store.groupWithDescendants('group:default/payments-team'),
+      ).toEqual(['group:default/cards-squad', 'group:default/payments-team']);
+      expect(await store.groupWithDescendants('group:default/nobody')).toEqual(
+        [],
+      );
+
+      const payments = await store.queryEntities(
+        query({ ownerGroup: 'group:default/payments-team' }),
+      );
+      expect(payments.items.map(i => i.entityRef)).toEqual([
+        'component:default/card',
+        'component:default/pay',
+      ]);
+      expect(payments.levels).toEqual({
+        none: 0,
+        bronze: 0,
+        silver: 1,
+        gold: 1,
+      });
+      expect(
+        (
+          await store.queryEntities(
+            query({ ownerGroup: 'group:default/engineering' }),
+          )
+        ).totalItems,
+      ).toBe(3);
+
+      expect(
+        await store.groupHistory('group:default/payments-team', '2026-03-01'),
+      ).toEqual([
+        {
+          day: '2026-03-09',
+          entities: 2,
+          levels: { none: 0, bronze: 1, silver: 0, gold: 1 },
+        },
+        {
+          day: '2026-03-10',
+          entities: 1,
+          levels: { none: 0, bronze: 0, silver: 1, gold: 0 },
+        },
+      ]);
+
+      // cards-squad moves under orders-team.
+      await store.replaceGroupTree(
+        tree
+          .filter(
+            e =>
+              !(
+                e.ancestor === 'group:default/payments-team' &&
+                e.descendant === 'group:default/cards-squad'
+              ),
+          )
+          .concat({
+            ancestor: 'group:default/orders-team',
+            descendant: 'group:default/cards-squad',
+          }),
+      );
+      expect(
+        await store.groupWithDescendants('group:default/orders-team'),
+      ).toEqual(['group:default/cards-squad', 'group:default/orders-team']);
+    });
+
+    it('records every waiver and its revocation, and knows which apply', async () => {
+      const base = {
+        entityRef: 'component:default/a',
+        reason: 'Migrating',
+        createdBy: 'user:default/bob',
+      };
+      await store.createWaiver({
+        ...base,
+        id: 'w1',
+        checkId: 'two-replicas',
+        expiresOn: '2026-03-20',
+        createdAt: '2026-03-01T09:00:00.000Z',
+      });
+      await store.createWaiver({
+        ...base,
+        id: 'w2',
+        checkId: 'has-slo',
+        expiresOn: '2026-03-09',
+        createdAt: '2026-03-02T09:00:00.000Z',
+      });
+      await store.createWaiver({
+        ...base,
+        id: 'w3',
+        checkId: 'has-runbook',
+        expiresOn: '2026-04-01',
+        createdAt: '2026-03-03T09:00:00.000Z',
+      });
+
+      const revoked = await store.revokeWaiver({
+        id: 'w3',
+        revokedBy: 'user:default/alice',
+        revokedAt: '2026-03-04T09:00:00.000Z',
+      });
+      expect(revoked).toMatchObject({
+        id: 'w3',
+        revokedBy: 'user:default/alice',
+        revokedAt: '2026-03-04T09:00:00.000Z',
+      });
+      expect(
+        await store.revokeWaiver({
+          id: 'w3',
+          revokedBy: 'user:default/bob',
+          revokedAt: '2026-03-05T09:00:00.000Z',
+        }),
+      ).toBeUndefined();
+
+      expect(
+        (await store.listWaivers('component:default/a')).map(w => w.id),
+      ).toEqual(['w3', 'w2', 'w1']);
+      expect(await store.getWaiver('w1')).toEqual({
+        ...base,
+        id: 'w1',
+        checkId: 'two-replicas',
+        expiresOn: '2026-03-20',
+        createdAt: '2026-03-01T09:00:00.000Z',
+      });
+      expect(
+        (await store.activeWaivers({ today: '2026-03-09' })).map(w => w.id),
+      ).toEqual(expect.arrayContaining(['w1', 'w2']));
+      expect(
+        (
+          await store.activeWaivers({
+            today: '2026-03-10',
+            entityRefs: ['component:default/a'],
+          })
+        ).map(w => w.id),
+      ).toEqual(['w1']);
+      expect(
+        await store.activeWaivers({
+          today: '2026-03-10',
+          entityRefs: ['component:default/b'],
+        }),
+      ).toEqual([]);
+    });
+
+    it('remembers when the last full evaluation started', async () => {
+      expect(await store.getLastFullRun()).toBeUndefined();
+      await store.setLastFullRun('2026-03-10T10:00:00.000Z');
+      await store.setLastFullRun('2026-03-10T10:10:00.000Z');
+      expect(await store.getLastFullRun()).toBe('2026-03-10T10:10:00.000Z');
+    });
+  },
+);

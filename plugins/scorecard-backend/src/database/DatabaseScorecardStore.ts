@@ -1,0 +1,499 @@
+import { createHash } from 'node:crypto';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  EntityHistoryPoint,
+  EntityLevel,
+  GroupHistoryPoint,
+  LEVELS,
+  levelRank,
+} from '@causeway/plugin-scorecard-common';
+import { Knex } from 'knex';
+import {
+  EntityEvaluation,
+  EntityQuery,
+  EntityQueryResult,
+  GroupEdge,
+  ScorecardStore,
+  StoredEntity,
+  WaiverRecord,
+} from './ScorecardStore';
+
+const migrationsDir = resolvePackagePath(
+  '@causeway/plugin-scorecard-backend',
+  'migrations',
+);
+
+/** Rows per statement and per transaction: well within both databases' limits. */
+const BATCH = 500;
+
+const ENTITIES = 'scorecard_entities';
+const FAILING = 'scorecard_failing_checks';
+const HISTORY = 'scorecard_history';
+const WAIVERS = 'scorecard_waivers';
+const GROUP_TREE = 'scorecard_group_tree';
+const STATE = 'scorecard_state';
+
+type EntityRow = {
+  entity_ref: string;
+  kind: string;
+  name: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  level: string;
+  level_rank: number;
+  passed: number;
+  failed: number;
+  waived: number;
+  results: string;
+  failing_checks: string;
+  results_hash: string;
+  catalog_etag: string | null;
+  history_day: string;
+  evaluated_at: string;
+};
+
+type WaiverRow = {
+  id: string;
+  entity_ref: string;
+  check_id: string;
+  reason: string;
+  expires_on: string;
+  created_by: string;
+  created_at: string;
+  revoked_by: string | null;
+  revoked_at: string | null;
+};
+
+function chunks<T>(items: T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
+
+const emptyLevels = (): Record<EntityLevel, number> => ({
+  none: 0,
+  ...(Object.fromEntries(LEVELS.map(l => [l, 0])) as Record<
+    (typeof LEVELS)[number],
+    number
+  >),
+});
+
+function toRow(
+  e: EntityEvaluation,
+  day: string,
+  evaluatedAt: string,
+): EntityRow {
+  const failing = e.results
+    .filter(r => r.status === 'fail')
+    .map(r => r.checkId);
+  const row = {
+    entity_ref: e.entityRef,
+    kind: e.kind,
+    name: e.name,
+    title: e.title ?? null,
+    owner: e.owner ?? null,
+    system: e.system ?? null,
+    level: e.level,
+    level_rank: levelRank(e.level),
+    passed: e.passed,
+    failed: e.failed,
+    waived: e.waived,
+    results: JSON.stringify(e.results),
+    failing_checks: JSON.stringify(failing),
+    catalog_etag: e.etag ?? null,
+  };
+  const hash = createHash('sha256')
+    .update(JSON.stringify(Object.values(row)))
+    .digest('hex');
+  return {
+    ...row,
+    results_hash: hash,
+    history_day: day,
+    evaluated_at: evaluatedAt,
+  };
+}
+
+function fromWaiverRow(row: WaiverRow): WaiverRecord {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    checkId: row.check_id,
+    reason: row.reason,
+    expiresOn: row.expires_on,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    ...(row.revoked_by ? { revokedBy: row.revoked_by } : {}),
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  };
+}
+
+const optional = (value: string | null) => value ?? undefined;
+
+/** The scorecard's tables, on SQLite or PostgreSQL. */
+export class DatabaseScorecardStore implements ScorecardStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseScorecardStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseScorecardStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async saveEvaluations(
+    evaluations: EntityEvaluation[],
+    options: { day: string; evaluatedAt: string; touchUnchanged: boolean },
+  ): Promise<{ written: number }> {
+    let written = 0;
+    for (const batch of chunks(evaluations)) {
+      const rows = batch.map(e => toRow(e, options.day, options.evaluatedAt));
+      const stored = new Map(
+        (
+          await this.db<EntityRow>(ENTITIES)
+            .whereIn(
+              'entity_ref',
+              rows.map(r => r.entity_ref),
+            )
+            .select('entity_ref', 'results_hash', 'history_day')
+        ).map(r => [r.entity_ref, r]),
+      );
+      const changed = rows.filter(row => {
+        const before = stored.get(row.entity_ref);
+        return (
+          !before ||
+          before.results_hash !== row.results_hash ||
+          before.history_day !== options.day
+        );
+      });
+      const changedRefs = new Set(changed.map(row => row.entity_ref));
+      const unchanged = rows
+        .map(row => row.entity_ref)
+        .filter(ref => !changedRefs.has(ref));
+      if (!changed.length && !(options.touchUnchanged && unchanged.length)) {
+        continue;
+      }
+      await this.db.transaction(async tx => {
+        if (changed.length) {
+          await tx(ENTITIES).insert(changed).onConflict('entity_ref').merge();
+          await tx(FAILING)
+            .whereIn('entity_ref', [...changedRefs])
+            .delete();
+          const failing = changed.flatMap(row =>
+            (JSON.parse(row.failing_checks) as string[]).map(checkId => ({
+              entity_ref: row.entity_ref,
+              check_id: checkId,
+            })),
+          );
+          for (const part of chunks(failing)) {
+            await tx(FAILING).insert(part);
+          }
+          await tx(HISTORY)
+            .insert(
+              changed.map(row => ({
+                entity_ref: row.entity_ref,
+                day: options.day,
+                owner: row.owner,
+                level: row.level,
+                passed: row.passed,
+                failed: row.failed,
+                waived: row.waived,
+              })),
+            )
+            .onConflict(['entity_ref', 'day'])
+            .merge();
+        }
+        if (options.touchUnchanged && unchanged.length) {
+          await tx(ENTITIES)
+            .whereIn('entity_ref', unchanged)
+            .update({ evaluated_at: options.evaluatedAt });
+        }
+      });
+      written += changed.length;
+    }
+    return { written };
+  }
+
+  async listEntityEtags(): Promise<Map<string, string | null>> {
+    const rows = await this.db<EntityRow>(ENTITIES).select(
+      'entity_ref',
+      'catalog_etag',
+    );
+    return new Map(rows.map(r => [r.entity_ref, r.catalog_etag]));
+  }
+
+  async deleteEntities(entityRefs: string[]): Promise<void> {
+    for (const batch of chunks(entityRefs)) {
+      await this.db.transaction(async tx => {
+        await tx(FAILING).whereIn('entity_ref', batch).delete();
+        await tx(ENTITIES).whereIn('entity_ref', batch).delete();
+      });
+    }
+  }
+
+  async getEntity(entityRef: string): Promise<StoredEntity | undefined> {
+    const row = await this.db<EntityRow>(ENTITIES)
+      .where('entity_ref', entityRef)
+      .first();
+    if (!row) return undefined;
+    return {
+      ...this.#item(row),
+      kind: row.kind,
+      name: row.name,
+      etag: optional(row.catalog_etag),
+      results: JSON.parse(row.results),
+    };
+  }
+
+  #item(row: EntityRow): EntityQueryResult['items'][number] {
+    return {
+      entityRef: row.entity_ref,
+      title: optional(row.title),
+      owner: optional(row.owner),
+      system: optional(row.system),
+      level: row.level as EntityLevel,
+      passed: Number(row.passed),
+      failed: Number(row.failed),
+      waived: Number(row.waived),
+      failingChecks: JSON.parse(row.failing_checks),
+      evaluatedAt: row.evaluated_at,
+    };
+  }
+
+  #descendants(groupRef: string) {
+    return this.db(GROUP_TREE)
+      .where('ancestor_ref', groupRef)
+      .select('descendant_ref');
+  }
+
+  async queryEntities(query: EntityQuery): Promise<EntityQueryResult> {
+    const filtered = () => {
+      const q = this.db<EntityRow>(ENTITIES);
+      if (query.owner) q.where('owner', query.owner);
+      if (query.ownerGroup) {
+        q.whereIn('owner', this.#descendants(query.ownerGroup));
+      }
+      if (query.system) q.where('system', query.system);
+      if (query.kind) q.where('kind', query.kind);
+      if (query.levels?.length) q.whereIn('level', query.levels);
+      if (query.failingCheck) {
+        q.whereIn(
+          'entity_ref',
+          this.db(FAILING)
+            .where('check_id', query.failingCheck)
+            .select('entity_ref'),
+        );
+      }
+      return q;
+    };
+    const column = {
+      level: 'level_rank',
+      name: 'name',
+      failed: 'failed',
+    }[query.sort];
+    const [counts, rows] = await Promise.all([
+      filtered()
+        .select('level')
+        .count({ count: '*' })
+        .groupBy('level') as unknown as Promise<
+        Array<{ level: EntityLevel; count: number | string }>
+      >,
+      filtered()
+        .select(
+          'entity_ref',
+          'title',
+          'owner',
+          'system',
+          'level',
+          'passed',
+          'failed',
+          'waived',
+          'failing_checks',
+          'evaluated_at',
+        )
+        .orderBy([
+          { column, order: query.order },
+          ...(column === 'name' ? [] : [{ column: 'name', order: 'asc' }]),
+          { column: 'entity_ref', order: 'asc' },
+        ])
+        .limit(query.limit)
+        .offset(query.offset),
+    ]);
+    const levels = emptyLevels();
+    for (const { level, count } of counts) levels[level] = Number(count);
+    return {
+      items: (rows as EntityRow[]).map(row => this.#item(row)),
+      totalItems: Object.values(levels).reduce((a, b) => a + b, 0),
+      levels,
+    };
+  }
+
+  async entityHistory(
+    entityRef: string,
+    sinceDay: string,
+  ): Promise<EntityHistoryPoint[]> {
+    const rows = await this.db(HISTORY)
+      .where('entity_ref', entityRef)
+      .where('day', '>=', sinceDay)
+      .orderBy('day')
+      .select('day', 'level', 'passed', 'failed');
+    return rows.map(r => ({
+      day: r.day,
+      level: r.level,
+      passed: Number(r.passed),
+      failed: Number(r.failed),
+    }));
+  }
+
+  async groupHistory(
+    groupRef: string,
+    sinceDay: string,
+  ): Promise<GroupHistoryPoint[]> {
+    const rows: Array<{ day: string; level: EntityLevel; count: unknown }> =
+      await this.db(HISTORY)
+        .whereIn('owner', this.#descendants(groupRef))
+        .where('day', '>=', sinceDay)
+        .groupBy('day', 'level')
+        .orderBy('day')
+        .select('day', 'level')
+        .count({ count: '*' });
+    const days = new Map<string, GroupHistoryPoint>();
+    for (const { day, level, count } of rows) {
+      let point = days.get(day);
+      if (!point) {
+        point = { day, entities: 0, levels: emptyLevels() };
+        days.set(day, point);
+      }
+      point.levels[level] += Number(count);
+      point.entities += Number(count);
+    }
+    return [...days.values()];
+  }
+
+  async pruneHistory(beforeDay: string): Promise<number> {
+    return await this.db(HISTORY).where('day', '<', beforeDay).delete();
+  }
+
+  async replaceGroupTree(edges: GroupEdge[]): Promise<void> {
+    const key = (e: GroupEdge) => `${e.ancestor}\n${e.descendant}`;
+    const wanted = new Map(edges.map(e => [key(e), e]));
+    await this.db.transaction(async tx => {
+      const stored: Array<{ ancestor_ref: string; descendant_ref: string }> =
+        await tx(GROUP_TREE).select('ancestor_ref', 'descendant_ref');
+      const have = new Set<string>();
+      const stale: Array<[string, string]> = [];
+      for (const row of stored) {
+        const k = key({
+          ancestor: row.ancestor_ref,
+          descendant: row.descendant_ref,
+        });
+        have.add(k);
+        if (!wanted.has(k)) stale.push([row.ancestor_ref, row.descendant_ref]);
+      }
+      for (const part of chunks(stale)) {
+        await tx(GROUP_TREE)
+          .whereIn(['ancestor_ref', 'descendant_ref'], part)
+          .delete();
+      }
+      const added = [...wanted]
+        .filter(([k]) => !have.has(k))
+        .map(([, e]) => ({
+          ancestor_ref: e.ancestor,
+          descendant_ref: e.descendant,
+        }));
+      for (const part of chunks(added)) {
+        await tx(GROUP_TREE).insert(part);
+      }
+    });
+  }
+
+  async groupWithDescendants(groupRef: string): Promise<string[]> {
+    const rows = await this.#descendants(groupRef).orderBy('descendant_ref');
+    return rows.map(r => r.descendant_ref);
+  }
+
+  async createWaiver(waiver: WaiverRecord): Promise<void> {
+    await this.db<WaiverRow>(WAIVERS).insert({
+      id: waiver.id,
+      entity_ref: waiver.entityRef,
+      check_id: waiver.checkId,
+      reason: waiver.reason,
+      expires_on: waiver.expiresOn,
+      created_by: waiver.createdBy,
+      created_at: waiver.createdAt,
+      revoked_by: waiver.revokedBy ?? null,
+      revoked_at: waiver.revokedAt ?? null,
+    });
+  }
+
+  async getWaiver(id: string): Promise<WaiverRecord | undefined> {
+    const row = await this.db<WaiverRow>(WAIVERS).where('id', id).first();
+    return row && fromWaiverRow(row);
+  }
+
+  async revokeWaiver(options: {
+    id: string;
+    revokedBy: string;
+    revokedAt: string;
+  }): Promise<WaiverRecord | undefined> {
+    const count = await this.db<WaiverRow>(WAIVERS)
+      .where('id', options.id)
+      .whereNull('revoked_at')
+      .update({
+        revoked_by: options.revokedBy,
+        revoked_at: options.revokedAt,
+      });
+    return count ? this.getWaiver(options.id) : undefined;
+  }
+
+  async listWaivers(entityRef: string): Promise<WaiverRecord[]> {
+    const rows = await this.db<WaiverRow>(WAIVERS)
+      .where('entity_ref', entityRef)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(fromWaiverRow);
+  }
+
+  async activeWaivers(options: {
+    today: string;
+    entityRefs?: string[];
+  }): Promise<WaiverRecord[]> {
+    const query = () =>
+      this.db<WaiverRow>(WAIVERS)
+        .whereNull('revoked_at')
+        .where('expires_on', '>=', options.today);
+    if (!options.entityRefs) {
+      return (await query()).map(fromWaiverRow);
+    }
+    const out: WaiverRecord[] = [];
+    for (const batch of chunks(options.entityRefs)) {
+      out.push(
+        ...(await query().whereIn('entity_ref', batch)).map(fromWaiverRow),
+      );
+    }
+    return out;
+  }
+
+  async getLastFullRun(): Promise<string | undefined> {
+    const row = await this.db(STATE).where('key', 'last_full_run').first();
+    return row?.value;
+  }
+
+  async setLastFullRun(startedAt: string): Promise<void> {
+    await this.db(STATE)
+      .insert({ key: 'last_full_run', value: startedAt })
+      .onConflict('key')
+      .merge();
+  }
+}

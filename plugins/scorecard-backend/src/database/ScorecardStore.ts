@@ -1,0 +1,135 @@
+import {
+  CheckStatus,
+  EntityHistoryPoint,
+  EntityLevel,
+  FactValue,
+  GroupHistoryPoint,
+  Level,
+  Waiver,
+} from '@causeway/plugin-scorecard-common';
+
+/** One check's outcome as stored; titles and fixes come from the check files. */
+export type StoredCheckResult = {
+  checkId: string;
+  level: Level;
+  status: CheckStatus;
+  /** The facts the check read, with the values it saw (null: unknown). */
+  values: Record<string, FactValue>;
+  /** The active waiver for this check, if any. */
+  waiverId?: string;
+};
+
+/** An entity's evaluation: what one run computed for it. */
+export type EntityEvaluation = {
+  /** Lowercase, e.g. component:default/payment-service */
+  entityRef: string;
+  /** Lowercase, e.g. component */
+  kind: string;
+  name: string;
+  title?: string;
+  /** The owner's ref (ownedBy), lowercase. */
+  owner?: string;
+  /** The system's ref (partOf), lowercase. */
+  system?: string;
+  /** The catalog's etag of the entity evaluated. */
+  etag?: string;
+  level: EntityLevel;
+  passed: number;
+  failed: number;
+  waived: number;
+  results: StoredCheckResult[];
+};
+
+export type StoredEntity = EntityEvaluation & {
+  failingChecks: string[];
+  /** When results were last written (ISO 8601, UTC). */
+  evaluatedAt: string;
+};
+
+export type OverviewSort = 'level' | 'name' | 'failed';
+
+export type EntityQuery = {
+  owner?: string;
+  /** Entities owned by this group or any group below it. */
+  ownerGroup?: string;
+  system?: string;
+  levels?: EntityLevel[];
+  failingCheck?: string;
+  kind?: string;
+  sort: OverviewSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+};
+
+export type EntityQueryResult = {
+  items: Omit<StoredEntity, 'results' | 'etag' | 'kind' | 'name'>[];
+  totalItems: number;
+  levels: Record<EntityLevel, number>;
+};
+
+/** A waiver as recorded: waivers are revoked, never deleted. */
+export type WaiverRecord = Waiver & {
+  id: string;
+  revokedBy?: string;
+  revokedAt?: string;
+};
+
+export type GroupEdge = { ancestor: string; descendant: string };
+
+/** Where the scorecard keeps results, history, waivers and the group tree. */
+export interface ScorecardStore {
+  /**
+   * Writes the evaluations whose results differ from the stored ones, or
+   * that have no history row for `day` yet, each entity's row, failing checks
+   * and history together in one transaction. `touchUnchanged` moves the
+   * evaluation time of the others too. Returns how many were written.
+   */
+  saveEvaluations(
+    evaluations: EntityEvaluation[],
+    options: { day: string; evaluatedAt: string; touchUnchanged: boolean },
+  ): Promise<{ written: number }>;
+  /** Every stored entity with the catalog etag it was evaluated at. */
+  listEntityEtags(): Promise<Map<string, string | null>>;
+  /** Forgets entities (not their history or waivers). */
+  deleteEntities(entityRefs: string[]): Promise<void>;
+  getEntity(entityRef: string): Promise<StoredEntity | undefined>;
+  queryEntities(query: EntityQuery): Promise<EntityQueryResult>;
+
+  entityHistory(
+    entityRef: string,
+    sinceDay: string,
+  ): Promise<EntityHistoryPoint[]>;
+  /** Per day, the entities owned by the group or a group below it. */
+  groupHistory(
+    groupRef: string,
+    sinceDay: string,
+  ): Promise<GroupHistoryPoint[]>;
+  /** Deletes history before `day`; returns how many rows. */
+  pruneHistory(beforeDay: string): Promise<number>;
+
+  /** Replaces the group tree: every (ancestor, descendant), each group its own too. */
+  replaceGroupTree(edges: GroupEdge[]): Promise<void>;
+  /** The group and every group below it; empty when the group is unknown. */
+  groupWithDescendants(groupRef: string): Promise<string[]>;
+
+  createWaiver(waiver: WaiverRecord): Promise<void>;
+  getWaiver(id: string): Promise<WaiverRecord | undefined>;
+  /** Marks a waiver revoked; returns it, or undefined when it was already. */
+  revokeWaiver(options: {
+    id: string;
+    revokedBy: string;
+    revokedAt: string;
+  }): Promise<WaiverRecord | undefined>;
+  /** Every waiver of an entity, newest first. */
+  listWaivers(entityRef: string): Promise<WaiverRecord[]>;
+  /** Waivers not revoked that apply on `today` or later, of some entities or all. */
+  activeWaivers(options: {
+    today: string;
+    entityRefs?: string[];
+  }): Promise<WaiverRecord[]>;
+
+  /** When the last full evaluation started (ISO 8601), if one finished. */
+  getLastFullRun(): Promise<string | undefined>;
+  setLastFullRun(startedAt: string): Promise<void>;
+}

@@ -1,0 +1,424 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { CheckDefinition, Facts } from '@causeway/plugin-scorecard-common';
+import { FactProvider } from '@causeway/plugin-scorecard-node';
+import { EntityEvaluation, ScorecardStore } from '../database/ScorecardStore';
+import { normalizeRef } from '../refs';
+import {
+  CompiledChecks,
+  entityRefOf,
+  entitySubject,
+  evaluateEntity,
+  indexWaivers,
+} from './evaluation';
+import { groupTree } from './groupTree';
+
+/**
+ * The entity fields read from the catalog for evaluation: what the catalog
+ * facts need plus what fact providers commonly read. Big fields such as an
+ * API's definition are left out.
+ */
+export const ENTITY_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'relations',
+  'spec.type',
+  'spec.lifecycle',
+  'spec.owner',
+  'spec.system',
+  'spec.domain',
+  'spec.subcomponentOf',
+  'spec.providesApis',
+  'spec.consumesApis',
+  'spec.dependsOn',
+];
+
+/** What the catalog poll reads per entity: enough to match selectors and etags. */
+const POLL_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+  'metadata.tags',
+  'spec.type',
+  'spec.lifecycle',
+];
+
+const GROUP_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'relations',
+];
+
+const PAGE_SIZE = 1000;
+const BY_REFS_BATCH = 500;
+/** More changed entities than this in one poll: a full run is cheaper. */
+const FULL_RUN_THRESHOLD = 500;
+
+export const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return dayOf(date);
+}
+
+export type FullRunSummary = {
+  entities: number;
+  written: number;
+  removed: number;
+  /** Milliseconds: listing, fact collection, evaluation, storing. */
+  timings: { list: number; facts: number; evaluate: number; store: number };
+};
+
+export type ScorecardEvaluatorOptions = {
+  store: ScorecardStore;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  /** Every provider, the catalog's own included. */
+  providers: FactProvider[];
+  retentionDays: number;
+  clock?: () => Date;
+};
+
+/**
+ * Evaluates the checks over the catalog's entities and stores the results:
+ * all of them (scheduled, or when the checks change), a few named ones
+ * (change sources, a user asking), or those whose catalog etag moved since
+ * they were evaluated (the catalog poll).
+ */
+export class ScorecardEvaluator {
+  readonly #store: ScorecardStore;
+  readonly #catalog: CatalogService;
+  readonly #auth: AuthService;
+  readonly #logger: LoggerService;
+  readonly #providers: FactProvider[];
+  readonly #retentionDays: number;
+  readonly #clock: () => Date;
+  #checks = new CompiledChecks([]);
+  #fullRun?: Promise<FullRunSummary>;
+  /** Entities evaluated on their own while a full run is under way. */
+  #freshDuringRun?: Set<string>;
+  #pending = new Set<string>();
+  #flushTimer?: NodeJS.Timeout;
+  #flushing?: Promise<void>;
+
+  constructor(options: ScorecardEvaluatorOptions) {
+    this.#store = options.store;
+    this.#catalog = options.catalog;
+    this.#auth = options.auth;
+    this.#logger = options.logger;
+    this.#providers = options.providers;
+    this.#retentionDays = options.retentionDays;
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  get checks(): CompiledChecks {
+    return this.#checks;
+  }
+
+  /** Compiles the checks; later evaluations use them. */
+  setChecks(definitions: CheckDefinition[]): void {
+    this.#checks = new CompiledChecks(definitions);
+  }
+
+  /**
+   * Evaluates every entity a check selects, in one listing of the catalog and
+   * one collect call per provider. A run asked for while one is under way
+   * starts after it.
+   */
+  async evaluateAll(): Promise<FullRunSummary> {
+    while (this.#fullRun) {
+      await this.#fullRun.catch(() => undefined);
+    }
+    const run = this.#runAll().finally(() => {
+      this.#fullRun = undefined;
+    });
+    this.#fullRun = run;
+    return run;
+  }
+
+  async #runAll(): Promise<FullRunSummary> {
+    const checks = this.#checks;
+    const started = this.#clock();
+    const today = dayOf(started);
+    const fresh = new Set<string>();
+    this.#freshDuringRun = fresh;
+    try {
+      let mark = Date.now();
+      const lap = () => {
+        const now = Date.now();
+        const elapsed = now - mark;
+        mark = now;
+        return elapsed;
+      };
+      const credentials = await this.#auth.getOwnServiceCredentials();
+      const entities = checks.list.length
+        ? (
+            await this.#list(
+              checks.kinds ? { kind: checks.kinds } : undefined,
+              ENTITY_FIELDS,
+              credentials,
+            )
+          ).filter(e => checks.selects(entitySubject(e)))
+        : [];
+      const list = lap();
+      const [facts, waivers] = await Promise.all([
+        this.#collect(entities),
+        this.#store.activeWaivers({ today }),
+      ]);
+      const factsTime = lap();
+      const evaluations = this.#evaluate(
+        checks,
+        entities,
+        facts,
+        waivers,
+        today,
+      );
+      const evaluate = lap();
+
+      const { written } = await this.#store.saveEvaluations(
+        evaluations.filter(e => !fresh.has(e.entityRef)),
+        {
+          day: today,
+          evaluatedAt: started.toISOString(),
+          touchUnchanged: false,
+        },
+      );
+      const scored = new Set(evaluations.map(e => e.entityRef));
+      const removed = [...(await this.#store.listEntityEtags()).keys()].filter(
+        ref => !scored.has(ref) && !fresh.has(ref),
+      );
+      await this.#store.deleteEntities(removed);
+      await this.#store.replaceGroupTree(
+        groupTree(
+          await this.#list({ kind: 'group' }, GROUP_FIELDS, credentials),
+        ),
+      );
+      await this.#store.pruneHistory(addDays(today, -this.#retentionDays));
+      await this.#store.setLastFullRun(started.toISOString());
+      const summary: FullRunSummary = {
+        entities: evaluations.length,
+        written,
+        removed: removed.length,
+        timings: { list, facts: factsTime, evaluate, store: lap() },
+      };
+      this.#logger.info(
+        `Evaluated ${summary.entities} entities against ${checks.list.length} checks: ${written} changed, ${removed.length} removed`,
+        summary.timings,
+      );
+      return summary;
+    } finally {
+      this.#freshDuringRun = undefined;
+    }
+  }
+
+  /**
+   * Evaluates some entities now, reading them from the catalog in one call.
+   * Returns the evaluations by ref; an entity the catalog does not have, or
+   * no check selects, is left out and its stored results removed.
+   */
+  async evaluateEntities(
+    entityRefs: string[],
+  ): Promise<Map<string, EntityEvaluation>> {
+    const refs = [...new Set(entityRefs.map(ref => normalizeRef(ref)))];
+    if (!refs.length) return new Map();
+    const checks = this.#checks;
+    const now = this.#clock();
+    const today = dayOf(now);
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const entities: Entity[] = [];
+    for (let i = 0; i < refs.length; i += BY_REFS_BATCH) {
+      const { items } = await this.#catalog.getEntitiesByRefs(
+        { entityRefs: refs.slice(i, i + BY_REFS_BATCH), fields: ENTITY_FIELDS },
+        { credentials },
+      );
+      for (const item of items) {
+        if (item && checks.selects(entitySubject(item))) entities.push(item);
+      }
+    }
+    const [facts, waivers] = await Promise.all([
+      this.#collect(entities),
+      this.#store.activeWaivers({
+        today,
+        entityRefs: entities.map(entityRefOf),
+      }),
+    ]);
+    const evaluations = this.#evaluate(checks, entities, facts, waivers, today);
+    for (const e of evaluations) this.#freshDuringRun?.add(e.entityRef);
+    await this.#store.saveEvaluations(evaluations, {
+      day: today,
+      evaluatedAt: now.toISOString(),
+      touchUnchanged: true,
+    });
+    const scored = new Map(evaluations.map(e => [e.entityRef, e]));
+    await this.#store.deleteEntities(refs.filter(ref => !scored.has(ref)));
+    return scored;
+  }
+
+  /**
+   * Compares the catalog's etags of the selected entities with those they
+   * were evaluated at, and evaluates what changed or is new; forgets
+   * entities that left the catalog. Reads a few fields per entity only.
+   */
+  async pollCatalog(): Promise<{ changed: number; removed: number }> {
+    const checks = this.#checks;
+    if (!checks.list.length) return { changed: 0, removed: 0 };
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const stored = await this.#store.listEntityEtags();
+    const seen = new Set<string>();
+    const changed: string[] = [];
+    for await (const page of this.#catalog.streamEntities(
+      {
+        filter: checks.kinds ? { kind: checks.kinds } : undefined,
+        fields: POLL_FIELDS,
+        pageSize: PAGE_SIZE,
+      },
+      { credentials },
+    )) {
+      for (const entity of page) {
+        if (!checks.selects(entitySubject(entity))) continue;
+        const ref = entityRefOf(entity);
+        seen.add(ref);
+        if (
+          !stored.has(ref) ||
+          stored.get(ref) !== (entity.metadata.etag ?? null)
+        ) {
+          changed.push(ref);
+        }
+      }
+    }
+    const removed = [...stored.keys()].filter(ref => !seen.has(ref));
+    await this.#store.deleteEntities(removed);
+    if (changed.length > FULL_RUN_THRESHOLD) {
+      await this.evaluateAll();
+    } else if (changed.length) {
+      await this.evaluateEntities(changed);
+    }
+    if (changed.length || removed.length) {
+      this.#logger.info(
+        `Catalog changes: ${changed.length} entities evaluated again, ${removed.length} removed`,
+      );
+    }
+    return { changed: changed.length, removed: removed.length };
+  }
+
+  /** Re-evaluates entities a change source names, shortly and together. */
+  enqueue(entityRefs: string[]): void {
+    for (const ref of entityRefs) {
+      try {
+        this.#pending.add(normalizeRef(ref));
+      } catch {
+        this.#logger.warn(`Ignoring a change to "${ref}": not an entity ref`);
+      }
+    }
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush() {
+    if (this.#flushTimer || this.#flushing || !this.#pending.size) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      const refs = [...this.#pending];
+      this.#pending.clear();
+      this.#flushing = this.evaluateEntities(refs)
+        .then(
+          done =>
+            this.#logger.debug(
+              `Evaluated ${done.size} entities after a change`,
+            ),
+          error =>
+            this.#logger.error(
+              `Evaluating ${refs.length} changed entities failed: ${error}`,
+            ),
+        )
+        .finally(() => {
+          this.#flushing = undefined;
+          this.#scheduleFlush();
+        });
+    }, 20);
+  }
+
+  /** Waits for queued changes to be evaluated (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.#flushTimer || this.#flushing) {
+      await (this.#flushing ?? new Promise(resolve => setTimeout(resolve, 25)));
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#pending.clear();
+  }
+
+  async #list(
+    filter: Record<string, string | string[]> | undefined,
+    fields: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
+    const entities: Entity[] = [];
+    for await (const page of this.#catalog.streamEntities(
+      { filter, fields, pageSize: PAGE_SIZE },
+      { credentials },
+    )) {
+      entities.push(...page);
+    }
+    return entities;
+  }
+
+  /** Every provider's facts of the entities, one call each, merged by ref. */
+  async #collect(entities: Entity[]): Promise<Map<string, Facts>> {
+    const merged = new Map<string, Record<string, Facts[string]>>();
+    if (!entities.length) return merged;
+    const results = await Promise.all(
+      this.#providers.map(async provider => {
+        try {
+          return await provider.collect(entities);
+        } catch (error) {
+          throw new Error(`Fact provider ${provider.id} failed: ${error}`);
+        }
+      }),
+    );
+    for (const facts of results) {
+      for (const [ref, values] of facts) {
+        const key = ref.toLocaleLowerCase('en-US');
+        const into = merged.get(key);
+        if (into) Object.assign(into, values);
+        else merged.set(key, { ...values });
+      }
+    }
+    return merged;
+  }
+
+  #evaluate(
+    checks: CompiledChecks,
+    entities: Entity[],
+    facts: Map<string, Facts>,
+    waivers: Parameters<typeof indexWaivers>[0],
+    today: string,
+  ): EntityEvaluation[] {
+    const waiverIndex = indexWaivers(waivers);
+    const out: EntityEvaluation[] = [];
+    for (const entity of entities) {
+      const ref = entityRefOf(entity);
+      const evaluation = evaluateEntity({
+        entity,
+        facts: facts.get(ref) ?? {},
+        checks,
+        waivers: waiverIndex.get(ref),
+        today,
+      });
+      if (evaluation) out.push(evaluation);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,257 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizePermissionRequest,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
+import {
+  LEVELS,
+  scorecardReadPermission,
+  scorecardWaiverCreatePermission,
+  scorecardWaiverDeletePermission,
+} from '@causeway/plugin-scorecard-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { normalizeRef } from '../refs';
+import { scorecardBadge } from './badge';
+import { ScorecardService } from './ScorecardService';
+
+const ENTITY = '/entities/:kind/:namespace/:name';
+const GROUP = '/groups/:namespace/:name';
+
+const entityLevel = z.enum([...LEVELS, 'none']);
+
+const listQuery = {
+  sort: z.enum(['level', 'name', 'failed']).default('level'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+const overviewQuery = z.object({
+  ...listQuery,
+  owner: z.string().min(1).optional(),
+  system: z.string().min(1).optional(),
+  kind: z.string().min(1).optional(),
+  failingCheck: z.string().min(1).optional(),
+  /** One level, or several separated by commas. */
+  level: z
+    .string()
+    .transform(v => v.split(','))
+    .pipe(z.array(entityLevel))
+    .optional(),
+});
+
+const historyQuery = z.object({
+  days: z.coerce.number().int().default(30),
+});
+
+const gateQuery = z.object({ minLevel: z.enum(LEVELS) });
+
+const waiverBody = z.object({
+  checkId: z.string().min(1),
+  reason: z.string(),
+  expiresOn: z.string(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'request'}: ${i.message}`)
+        .join('; '),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The scorecard API. Every read needs scorecard.read; routes about one
+ * entity also need the caller to see the entity in the catalog (404
+ * otherwise). The gate answers 404 for an entity the catalog does not have
+ * and 409 NotEvaluatedError for one without results yet.
+ */
+export async function createRouter(options: {
+  service: ScorecardService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  /** Serve badges without sign-in (scorecard.badges.public). */
+  publicBadges: boolean;
+}): Promise<express.Router> {
+  const { service, httpAuth, permissions, catalog, publicBadges } = options;
+
+  const authorize = async (
+    credentials: BackstageCredentials,
+    request: AuthorizePermissionRequest,
+  ) => {
+    const [decision] = await permissions.authorize([request], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${request.permission.name}${
+          request.resourceRef ? ` on ${request.resourceRef}` : ''
+        }`,
+      );
+    }
+  };
+
+  /** The caller's ref for an entity in the path, if the catalog shows it to them. */
+  const visibleEntity = async (
+    credentials: BackstageCredentials,
+    ref: string,
+  ) => {
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: [ref], fields: ['kind'] },
+      { credentials },
+    );
+    if (!items[0]) throw new NotFoundError(`${ref} is not in the catalog`);
+    return ref;
+  };
+
+  const refOf = (req: Request, kind = req.params.kind) =>
+    normalizeRef({
+      kind,
+      namespace: req.params.namespace,
+      name: req.params.name,
+    });
+
+  /** A read: scorecard.read, and the entity in the path visible to the caller. */
+  const reader = async (req: Request, kind?: string) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = refOf(req, kind);
+    const [allowed, visible] = await Promise.allSettled([
+      authorize(credentials, { permission: scorecardReadPermission }),
+      visibleEntity(credentials, ref),
+    ]);
+    if (allowed.status === 'rejected') throw allowed.reason;
+    if (visible.status === 'rejected') throw visible.reason;
+    return ref;
+  };
+
+  /** A change to waivers: a signed-in user allowed to on this entity. */
+  const waiverEditor = async (
+    req: Request,
+    permission:
+      | typeof scorecardWaiverCreatePermission
+      | typeof scorecardWaiverDeletePermission,
+  ) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const ref = await visibleEntity(credentials, refOf(req));
+    await authorize(credentials, { permission, resourceRef: ref });
+    return { ref, user: credentials.principal.userEntityRef };
+  };
+
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/checks', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, { permission: scorecardReadPermission });
+    res.json(service.checks());
+  });
+
+  router.get('/overview', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, { permission: scorecardReadPermission });
+    const query = parse(overviewQuery, req.query);
+    res.json(
+      await service.overview({
+        ...query,
+        levels: query.level,
+        owner:
+          query.owner && normalizeRef(query.owner, { defaultKind: 'group' }),
+        system:
+          query.system && normalizeRef(query.system, { defaultKind: 'system' }),
+        kind: query.kind?.toLocaleLowerCase('en-US'),
+      }),
+    );
+  });
+
+  router.get(ENTITY, async (req, res) => {
+    res.json(await service.scorecard(await reader(req)));
+  });
+
+  router.post(`${ENTITY}/evaluate`, async (req, res) => {
+    res.json(await service.evaluate(await reader(req)));
+  });
+
+  router.get(`${ENTITY}/history`, async (req, res) => {
+    const ref = await reader(req);
+    const { days } = parse(historyQuery, req.query);
+    res.json(await service.entityHistory(ref, days));
+  });
+
+  router.get(`${ENTITY}/waivers`, async (req, res) => {
+    res.json(await service.listWaivers(await reader(req)));
+  });
+
+  router.post(`${ENTITY}/waivers`, async (req, res) => {
+    const { ref, user } = await waiverEditor(
+      req,
+      scorecardWaiverCreatePermission,
+    );
+    const input = parse(waiverBody, req.body);
+    res.status(201).json(await service.createWaiver(ref, input, user));
+  });
+
+  router.delete(`${ENTITY}/waivers/:id`, async (req, res) => {
+    const { ref, user } = await waiverEditor(
+      req,
+      scorecardWaiverDeletePermission,
+    );
+    res.json(await service.revokeWaiver(ref, req.params.id, user));
+  });
+
+  router.get(`${GROUP}/rollup`, async (req, res) => {
+    const ref = await reader(req, 'group');
+    const { sort, order, limit, offset } = parse(
+      z.object(listQuery),
+      req.query,
+    );
+    res.json(await service.rollup(ref, { sort, order, limit, offset }));
+  });
+
+  router.get(`${GROUP}/history`, async (req, res) => {
+    const ref = await reader(req, 'group');
+    const { days } = parse(historyQuery, req.query);
+    res.json(await service.groupHistory(ref, days));
+  });
+
+  router.get('/gate/:kind/:namespace/:name', async (req, res) => {
+    const ref = await reader(req);
+    const { minLevel } = parse(gateQuery, req.query);
+    res.json(await service.gate(ref, minLevel));
+  });
+
+  router.get('/badge/:kind/:namespace/:name', async (req, res) => {
+    // Public badges show the stored level of any name, known or not, and
+    // say nothing else; otherwise a badge is a read like any other.
+    const ref = publicBadges ? refOf(req) : await reader(req);
+    res
+      .type('image/svg+xml')
+      .set(
+        'Cache-Control',
+        publicBadges ? 'public, max-age=300' : 'private, max-age=60',
+      )
+      .send(scorecardBadge(await service.badgeLevel(ref)));
+  });
+
+  return router;
+}
