@@ -23,6 +23,22 @@ import {
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { CausewayPermissionPolicy } from './CausewayPermissionPolicy';
 
+// As @causeway/plugin-scorecard-common defines them.
+const scorecardReadPermission = createPermission({
+  name: 'scorecard.read',
+  attributes: { action: 'read' },
+});
+const scorecardWaiverCreatePermission = createPermission({
+  name: 'scorecard.waiver.create',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+const scorecardWaiverDeletePermission = createPermission({
+  name: 'scorecard.waiver.delete',
+  attributes: { action: 'delete' },
+  resourceType: 'catalog-entity',
+});
+
 const memberships: Record<string, string[]> = {
   'user:default/alice': ['user:default/alice', 'group:default/platform-admins'],
   'user:default/bob': ['user:default/bob', 'group:default/payments-team'],
@@ -59,6 +75,7 @@ describe('CausewayPermissionPolicy', () => {
       catalogLocationDeletePermission,
       templateManagementPermission,
       kubernetesProxyPermission,
+      scorecardWaiverCreatePermission,
     ]) {
       expect(await decide(permission, 'user:default/alice')).toEqual({
         result: AuthorizeResult.ALLOW,
@@ -66,12 +83,13 @@ describe('CausewayPermissionPolicy', () => {
     }
   });
 
-  it('lets everyone read the catalog, register locations, run templates and see workloads', async () => {
+  it('lets everyone read the catalog and scorecards, register locations, run templates and see workloads', async () => {
     for (const permission of [
       catalogEntityReadPermission,
       catalogLocationCreatePermission,
       taskCreatePermission,
       kubernetesResourcesReadPermission,
+      scorecardReadPermission,
     ]) {
       expect(await decide(permission, 'user:default/bob')).toEqual({
         result: AuthorizeResult.ALLOW,
@@ -79,10 +97,12 @@ describe('CausewayPermissionPolicy', () => {
     }
   });
 
-  it("limits refreshing and unregistering entities to those the user's groups own", async () => {
+  it("limits refreshing, unregistering and waiving scorecard checks to the entities the user's groups own", async () => {
     for (const permission of [
       catalogEntityRefreshPermission,
       catalogEntityDeletePermission,
+      scorecardWaiverCreatePermission,
+      scorecardWaiverDeletePermission,
     ]) {
       expect(await decide(permission, 'user:default/bob')).toEqual({
         result: AuthorizeResult.CONDITIONAL,

@@ -59,10 +59,19 @@ const allowedForEveryone = [
   kubernetesResourcesReadPermission,
 ];
 
-/** Catalog permissions a user holds on the entities their groups own. */
+/** Permissions of plugins this package does not depend on, by name. */
+const allowedForEveryoneByName = [
+  // Scorecards, the readiness overview, rollups, history and the gate.
+  'scorecard.read',
+];
+
+/** Permissions on catalog entities a user holds on those their groups own. */
 const ownedEntityPermissions = [
   'catalog.entity.refresh',
   'catalog.entity.delete',
+  // Waive a scorecard check for an entity, or withdraw the waiver.
+  'scorecard.waiver.create',
+  'scorecard.waiver.delete',
 ];
 
 /** Scaffolder task permissions a user holds on the tasks they started. */
@@ -76,8 +85,8 @@ export type CausewayPermissionPolicyOptions = {
 
 /**
  * Members of the platform admin groups may do everything. Everyone else may
- * read the catalog, run templates, see clusters, and refresh or unregister
- * the entities their own groups own. Anything not named here is denied,
+ * read the catalog and scorecards, run templates, see clusters, and refresh,
+ * unregister or waive scorecard checks of the entities their own groups own. Anything not named here is denied,
  * so a permission added by a new plugin is admin-only until it is listed.
  */
 export class CausewayPermissionPolicy implements PermissionPolicy {
@@ -104,7 +113,10 @@ export class CausewayPermissionPolicy implements PermissionPolicy {
     }
 
     const { permission } = request;
-    if (allowedForEveryone.some(p => isPermission(permission, p))) {
+    if (
+      allowedForEveryone.some(p => isPermission(permission, p)) ||
+      allowedForEveryoneByName.includes(permission.name)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (

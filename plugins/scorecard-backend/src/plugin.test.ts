@@ -1,0 +1,606 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Facts } from '@causeway/plugin-scorecard-common';
+import {
+  EntityChangeListener,
+  scorecardFactProvidersExtensionPoint,
+} from '@causeway/plugin-scorecard-node';
+import request from 'supertest';
+import { scorecardPlugin } from './plugin';
+import { TEST_CHECKS, testProviderFacts } from './__testUtils__/testChecks';
+
+const entity = (
+  kind: string,
+  name: string,
+  spec: Record<string, unknown>,
+  relations: Array<[string, string]> = [],
+  metadata: Partial<Entity['metadata']> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name, namespace: 'default', ...metadata },
+  spec,
+  relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
+});
+
+const runbook = {
+  links: [{ url: 'https://runbooks.example.com', title: 'Runbook' }],
+};
+
+const entities: Entity[] = [
+  entity(
+    'Component',
+    'payment-service',
+    { type: 'service', owner: 'payments-team', system: 'checkout-system' },
+    [
+      ['ownedBy', 'group:default/payments-team'],
+      ['partOf', 'system:default/checkout-system'],
+    ],
+    runbook,
+  ),
+  entity(
+    'Component',
+    'order-service',
+    { type: 'service', owner: 'orders-team' },
+    [['ownedBy', 'group:default/orders-team']],
+    runbook,
+  ),
+  entity(
+    'Component',
+    'checkout-web',
+    { type: 'website', owner: 'orders-team' },
+    [['ownedBy', 'group:default/orders-team']],
+  ),
+  entity(
+    'API',
+    'payment-api',
+    { type: 'openapi', owner: 'payments-team' },
+    [['ownedBy', 'group:default/payments-team']],
+    { description: 'Takes payments' },
+  ),
+  entity('Group', 'engineering', { type: 'organization' }, [
+    ['parentOf', 'group:default/payments-team'],
+  ]),
+  entity('Group', 'payments-team', { type: 'team' }, [
+    ['childOf', 'group:default/engineering'],
+  ]),
+  entity('Group', 'orders-team', { type: 'team' }, [
+    ['childOf', 'group:default/engineering'],
+  ]),
+  entity('System', 'checkout-system', { owner: 'payments-team' }),
+];
+
+const PAYMENT = '/api/scorecard/entities/component/default/payment-service';
+
+const as = (user: string) => ({
+  Authorization: mockCredentials.user.header(`user:default/${user}`),
+});
+const bob = as('bob');
+
+/** Today and a day n days away, as YYYY-MM-DD (UTC). */
+const day = (n = 0) =>
+  new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scorecards-'));
+  fs.writeFileSync(path.join(dir, 'test.yaml'), TEST_CHECKS);
+  fs.writeFileSync(
+    path.join(dir, 'broken.yaml'),
+    'checks:\n  - id: broken\n    title: t\n    description: d\n    level: bronze\n    rule: { fact: test.replica, gte: 2 }\n    fix: { text: f }\n',
+  );
+
+  const facts: Record<string, Facts> = {
+    'component:default/payment-service': { 'test.replicas': 1 },
+    'component:default/order-service': { 'test.replicas': 3 },
+  };
+  let notify: EntityChangeListener = () => {};
+  const testFacts = createBackendModule({
+    pluginId: 'scorecard',
+    moduleId: 'test-facts',
+    register(reg) {
+      reg.registerInit({
+        deps: { scorecard: scorecardFactProvidersExtensionPoint },
+        async init({ scorecard: points }) {
+          points.addFactProvider({
+            id: 'test',
+            facts: testProviderFacts,
+            async collect(batch) {
+              return new Map(
+                batch
+                  .map(e => stringifyEntityRef(e))
+                  .filter(ref => facts[ref])
+                  .map(ref => [ref, facts[ref]]),
+              );
+            },
+          });
+          points.addChangeSource(listener => {
+            notify = listener;
+          });
+        },
+      });
+    },
+  });
+
+  const tasks = new Map<string, () => Promise<void>>();
+  const { server } = await startTestBackend({
+    features: [
+      scorecardPlugin,
+      testFacts,
+      catalogServiceMock.factory({ entities }),
+      mockServices.rootConfig.factory({
+        data: {
+          scorecard: {
+            checks: { directory: dir },
+            waivers: { maxDays: 30 },
+            ...scorecard,
+          },
+        },
+      }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      // Tasks run when a test says so.
+      mockServices.scheduler.mock({
+        async scheduleTask(task) {
+          tasks.set(task.id, async () => {
+            await task.fn(new AbortController().signal);
+          });
+        },
+      }).factory,
+      // mallory may not read scorecards; dave may not waive.
+      mockServices.permissions.mock({
+        async authorize(requests, { credentials }) {
+          const user = (credentials.principal as { userEntityRef?: string })
+            .userEntityRef;
+          return requests.map(({ permission }) => ({
+            result:
+              user === 'user:default/mallory' ||
+              (user === 'user:default/dave' &&
+                permission.name.startsWith('scorecard.waiver'))
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }));
+        },
+      }).factory,
+    ],
+  });
+  return {
+    server,
+    facts,
+    notify: (refs: string[]) => notify(refs),
+    evaluateAll: () => tasks.get('scorecard-evaluate-all')!(),
+    pollCatalog: () => tasks.get('scorecard-catalog-changes')!(),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+describe('scorecard API', () => {
+  let backend: Awaited<ReturnType<typeof startScorecardBackend>>;
+  const get = (route: string, headers: Record<string, string> = bob) =>
+    request(backend.server).get(`/api/scorecard${route}`).set(headers);
+
+  beforeAll(async () => {
+    backend = await startScorecardBackend();
+  });
+  afterAll(() => backend.cleanup());
+
+  it('leaves the health check open', async () => {
+    const res = await request(backend.server).get('/api/scorecard/health');
+    expect(res.status).toBe(200);
+  });
+
+  it('serves the checks, with each problem of the check files by file and line', async () => {
+    const res = await get('/checks');
+    expect(res.status).toBe(200);
+    expect(res.body.checks.map((c: { id: string }) => c.id)).toEqual([
+      'owned-by-group',
+      'two-replicas',
+      'runbook',
+      'database-backups',
+      'api-described',
+    ]);
+    expect(res.body.problems).toEqual([
+      {
+        file: expect.stringMatching(/broken\.yaml$/),
+        line: 6,
+        message:
+          'check broken: rule.fact: unknown fact "test.replica" (did you mean "test.replicas"?)',
+      },
+    ]);
+    expect(res.body.facts).toContainEqual(
+      expect.objectContaining({ name: 'catalog.hasRunbookLink' }),
+    );
+  });
+
+  it('tells an entity never evaluated from one the catalog does not have', async () => {
+    const notEvaluated = await get(
+      '/gate/component/default/payment-service?minLevel=silver',
+    );
+    expect(notEvaluated.status).toBe(409);
+    expect(notEvaluated.body.error).toMatchObject({
+      name: 'NotEvaluatedError',
+      message: 'component:default/payment-service has not been evaluated yet',
+    });
+
+    const unknown = await get(
+      '/gate/component/default/nothing?minLevel=silver',
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toEqual({
+      name: 'NotFoundError',
+      message: 'component:default/nothing is not in the catalog',
+    });
+
+    const scorecard = await get('/entities/component/default/payment-service');
+    expect(scorecard.status).toBe(404);
+    expect(scorecard.body.error.message).toMatch(/has not been evaluated/);
+  });
+
+  describe('after an evaluation', () => {
+    beforeAll(async () => {
+      await backend.evaluateAll();
+    });
+
+    it("serves an entity's scorecard with each check's values, fix and status", async () => {
+      const res = await get('/entities/component/default/payment-service');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        entityRef: 'component:default/payment-service',
+        level: 'bronze',
+        passed: 2,
+        failed: 1,
+        waived: 0,
+        evaluatedAt: expect.any(String),
+        results: [
+          expect.objectContaining({
+            checkId: 'owned-by-group',
+            status: 'pass',
+          }),
+          {
+            checkId: 'two-replicas',
+            title: 'At least two replicas',
+            description: 'One replica means downtime on every node drain.',
+            level: 'silver',
+            status: 'fail',
+            values: { 'test.replicas': 1 },
+            fix: {
+              text: 'Set replicas to 2 or more.',
+              link: 'https://docs.example.com/replicas',
+            },
+          },
+          expect.objectContaining({ checkId: 'runbook', status: 'pass' }),
+          expect.objectContaining({
+            checkId: 'database-backups',
+            status: 'not-applicable',
+            values: {
+              'catalog.hasSlo': false,
+              'test.databaseClaimCount': null,
+            },
+          }),
+        ],
+      });
+    });
+
+    it('serves the overview with filters, sorting, paging and the level distribution', async () => {
+      const all = await get('/overview');
+      expect(all.status).toBe(200);
+      expect(all.body.totalItems).toBe(4);
+      expect(all.body.levels).toEqual({
+        none: 0,
+        bronze: 1,
+        silver: 1,
+        gold: 2,
+      });
+      expect(all.body.items[0]).toEqual({
+        entityRef: 'component:default/payment-service',
+        owner: 'group:default/payments-team',
+        system: 'system:default/checkout-system',
+        level: 'bronze',
+        passed: 2,
+        failed: 1,
+        waived: 0,
+        failingChecks: ['two-replicas'],
+        evaluatedAt: expect.any(String),
+      });
+
+      const refs = async (query: string) =>
+        (await get(`/overview?${query}`)).body.items.map(
+          (i: { entityRef: string }) => i.entityRef,
+        );
+      expect(await refs('owner=payments-team&sort=name')).toEqual([
+        'api:default/payment-api',
+        'component:default/payment-service',
+      ]);
+      expect(await refs('system=checkout-system')).toEqual([
+        'component:default/payment-service',
+      ]);
+      expect(await refs('failingCheck=runbook')).toEqual([
+        'component:default/checkout-web',
+      ]);
+      expect(await refs('level=gold,silver&sort=name&order=desc')).toEqual([
+        'api:default/payment-api',
+        'component:default/order-service',
+        'component:default/checkout-web',
+      ]);
+      expect(await refs('kind=API')).toEqual(['api:default/payment-api']);
+      const page = await get('/overview?sort=name&limit=2&offset=2');
+      expect(page.body.items.map((i: any) => i.entityRef)).toEqual([
+        'api:default/payment-api',
+        'component:default/payment-service',
+      ]);
+      expect(page.body.totalItems).toBe(4);
+
+      expect((await get('/overview?sort=owner')).status).toBe(400);
+      expect((await get('/overview?level=platinum')).status).toBe(400);
+    });
+
+    it('gates a release on a level, listing what blocks it with values and fix', async () => {
+      const silver = await get(
+        '/gate/component/default/payment-service?minLevel=silver',
+      );
+      expect(silver.status).toBe(200);
+      expect(silver.body).toEqual({
+        entityRef: 'component:default/payment-service',
+        minLevel: 'silver',
+        level: 'bronze',
+        pass: false,
+        evaluatedAt: expect.any(String),
+        blocking: [
+          {
+            checkId: 'two-replicas',
+            title: 'At least two replicas',
+            level: 'silver',
+            values: { 'test.replicas': 1 },
+            fix: {
+              text: 'Set replicas to 2 or more.',
+              link: 'https://docs.example.com/replicas',
+            },
+          },
+        ],
+      });
+
+      const bronze = await get(
+        '/gate/component/default/payment-service?minLevel=bronze',
+      );
+      expect(bronze.body).toMatchObject({ pass: true, blocking: [] });
+
+      // A CI pipeline calls with a service token.
+      const service = await get(
+        '/gate/component/default/order-service?minLevel=gold',
+        { Authorization: mockCredentials.service.header() },
+      );
+      expect(service.body).toMatchObject({ pass: true, level: 'gold' });
+
+      expect(
+        (await get('/gate/component/default/payment-service')).status,
+      ).toBe(400);
+    });
+
+    it('rolls up a group with every group below it', async () => {
+      const res = await get('/groups/default/engineering/rollup');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        groupRef: 'group:default/engineering',
+        groups: [
+          'group:default/engineering',
+          'group:default/orders-team',
+          'group:default/payments-team',
+        ],
+        entities: 4,
+        levels: { none: 0, bronze: 1, silver: 1, gold: 2 },
+      });
+      expect(res.body.items).toHaveLength(4);
+
+      const team = await get('/groups/default/payments-team/rollup');
+      expect(team.body).toMatchObject({
+        groups: ['group:default/payments-team'],
+        entities: 2,
+      });
+      expect((await get('/groups/default/nobody/rollup')).status).toBe(404);
+    });
+
+    it('serves the daily history of an entity and of a group', async () => {
+      const entity = await get(
+        '/entities/component/default/payment-service/history?days=7',
+      );
+      expect(entity.status).toBe(200);
+      expect(entity.body.items).toEqual([
+        { day: day(), level: 'bronze', passed: 2, failed: 1 },
+      ]);
+
+      const group = await get('/groups/default/payments-team/history?days=30');
+      expect(group.body.items).toEqual([
+        {
+          day: day(),
+          entities: 2,
+          levels: { none: 0, bronze: 1, silver: 0, gold: 1 },
+        },
+      ]);
+      expect(
+        (await get('/groups/default/payments-team/history?days=0')).status,
+      ).toBe(400);
+    });
+
+    it('serves a badge to signed-in users', async () => {
+      const res = await get('/badge/component/default/payment-service');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      expect(res.body.toString()).toContain('>bronze</text>');
+
+      const anonymous = await request(backend.server).get(
+        '/api/scorecard/badge/component/default/payment-service',
+      );
+      expect(anonymous.status).toBe(401);
+    });
+
+    it('needs scorecard.read on every read', async () => {
+      const mallory = as('mallory');
+      for (const route of [
+        '/checks',
+        '/overview',
+        '/entities/component/default/payment-service',
+        '/gate/component/default/payment-service?minLevel=bronze',
+        '/groups/default/engineering/rollup',
+        '/badge/component/default/payment-service',
+      ]) {
+        expect((await get(route, mallory)).status).toBe(403);
+      }
+      expect((await get('/overview', {})).status).toBe(401);
+    });
+
+    it('lets an allowed user waive a check, which then counts as passing, and revoke it', async () => {
+      const waive = (body: object, headers = bob) =>
+        request(backend.server)
+          .post(`${PAYMENT}/waivers`)
+          .set(headers)
+          .send(body);
+      const valid = {
+        checkId: 'two-replicas',
+        reason: 'Scaling up after the load test',
+        expiresOn: day(7),
+      };
+
+      expect((await waive(valid, as('dave'))).status).toBe(403);
+      for (const [body, message] of [
+        [{ ...valid, checkId: 'nope' }, 'Unknown check "nope"'],
+        [{ ...valid, reason: '  ' }, 'A waiver needs a reason'],
+        [{ ...valid, expiresOn: day(-1) }, 'is in the past'],
+        [{ ...valid, expiresOn: day(31) }, 'at most 30 days'],
+        [{ ...valid, expiresOn: '2026-02-30' }, 'YYYY-MM-DD'],
+      ] as const) {
+        const res = await waive(body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(message);
+      }
+
+      const created = await waive(valid);
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        entityRef: 'component:default/payment-service',
+        ...valid,
+        createdBy: 'user:default/bob',
+        createdAt: expect.any(String),
+        active: true,
+      });
+
+      // Evaluated again at once: the waived check counts as passing.
+      const waived = await get('/entities/component/default/payment-service');
+      expect(waived.body).toMatchObject({
+        level: 'gold',
+        waived: 1,
+        failed: 0,
+      });
+      expect(
+        waived.body.results.find((r: any) => r.checkId === 'two-replicas'),
+      ).toMatchObject({
+        status: 'waived',
+        values: { 'test.replicas': 1 },
+        waiver: { id: created.body.id, reason: valid.reason },
+      });
+      expect(
+        (await get('/gate/component/default/payment-service?minLevel=silver'))
+          .body.pass,
+      ).toBe(true);
+
+      const revoke = (id: string, headers = bob) =>
+        request(backend.server).delete(`${PAYMENT}/waivers/${id}`).set(headers);
+      expect((await revoke(created.body.id, as('dave'))).status).toBe(403);
+      const revoked = await revoke(created.body.id);
+      expect(revoked.status).toBe(200);
+      expect(revoked.body).toMatchObject({
+        id: created.body.id,
+        revokedBy: 'user:default/bob',
+        revokedAt: expect.any(String),
+        active: false,
+      });
+      expect((await revoke(created.body.id)).status).toBe(409);
+      expect((await revoke('no-such-waiver')).status).toBe(404);
+
+      expect(
+        (await get('/entities/component/default/payment-service')).body.level,
+      ).toBe('bronze');
+      const list = await get(
+        '/entities/component/default/payment-service/waivers',
+      );
+      expect(list.body.items).toEqual([
+        expect.objectContaining({
+          id: created.body.id,
+          createdBy: 'user:default/bob',
+          revokedBy: 'user:default/bob',
+        }),
+      ]);
+    });
+
+    it('evaluates again at once what a change source names', async () => {
+      backend.facts['component:default/payment-service'] = {
+        'test.replicas': 2,
+      };
+      backend.notify(['component:default/payment-service']);
+      let level: string | undefined;
+      for (let i = 0; i < 100 && level !== 'gold'; i++) {
+        await new Promise(resolve => setTimeout(resolve, 20));
+        level = (await get('/entities/component/default/payment-service')).body
+          .level;
+      }
+      expect(level).toBe('gold');
+    });
+
+    it('evaluates an entity on request and returns the new scorecard', async () => {
+      backend.facts['component:default/order-service'] = { 'test.replicas': 1 };
+      const res = await request(backend.server)
+        .post(
+          '/api/scorecard/entities/component/default/order-service/evaluate',
+        )
+        .set(bob);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        entityRef: 'component:default/order-service',
+        level: 'bronze',
+        failed: 1,
+      });
+      const system = await request(backend.server)
+        .post('/api/scorecard/entities/system/default/checkout-system/evaluate')
+        .set(bob);
+      expect(system.status).toBe(404);
+    });
+  });
+});
+
+describe('public badges', () => {
+  it('serves badges without sign-in, saying not evaluated for unknown names', async () => {
+    const backend = await startScorecardBackend({ badges: { public: true } });
+    try {
+      // The catalog poll evaluates the entities it has not seen evaluated.
+      await backend.pollCatalog();
+      const badge = await request(backend.server).get(
+        '/api/scorecard/badge/api/default/payment-api',
+      );
+      expect(badge.status).toBe(200);
+      expect(badge.headers['cache-control']).toBe('public, max-age=300');
+      expect(badge.body.toString()).toContain('>gold</text>');
+      const unknown = await request(backend.server).get(
+        '/api/scorecard/badge/component/default/nothing',
+      );
+      expect(unknown.status).toBe(200);
+      expect(unknown.body.toString()).toContain('>not evaluated</text>');
+      // Only badges are open.
+      const overview = await request(backend.server).get(
+        '/api/scorecard/overview',
+      );
+      expect(overview.status).toBe(401);
+    } finally {
+      backend.cleanup();
+    }
+  });
+});
