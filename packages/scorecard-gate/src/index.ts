@@ -1,0 +1,29 @@
+/**
+ * The scorecard release gate for CI pipelines.
+ *
+ *   gate ENTITY_REF --min-level silver [--url URL] [--token TOKEN] [--json]
+ *
+ * URL and TOKEN default to $CAUSEWAY_URL and $CAUSEWAY_TOKEN.
+ *
+ * @packageDocumentation
+ */
+import { EXIT, runGate } from './gate';
+import { parseArgs } from './args';
+
+async function main(): Promise<number> {
+  const parsed = parseArgs(process.argv.slice(2), process.env);
+  if ('usage' in parsed) {
+    process.stderr.write(`${parsed.usage}\n`);
+    return parsed.exitCode;
+  }
+  const { exitCode, output } = await runGate(parsed);
+  (exitCode === EXIT.pass || exitCode === EXIT.fail
+    ? process.stdout
+    : process.stderr
+  ).write(`${output}\n`);
+  return exitCode;
+}
+
+main().then(code => {
+  process.exitCode = code;
+});
