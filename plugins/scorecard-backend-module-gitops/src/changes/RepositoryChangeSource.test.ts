@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { PlatformApi } from '@causeway/plugin-gitops-common';
+import {
+  GITOPS_CHANGED_TOPIC,
+  LocalGitHost,
+  SOURCE_REPOSITORY_CREATED_TOPIC,
+} from '@causeway/plugin-gitops-node';
+import {
+  createGitOpsRepository,
+  createSourceRepository,
+  goldenPathDatabase,
+  goldenPathManifests,
+  loadRepositoryPlatformApis,
+  logger,
+  serviceEntity,
+  tempDir,
+} from '../__testUtils__/repositories';
+import { GitOpsFactProvider } from '../gitops/GitOpsFactProvider';
+import { SourceFactProvider } from '../source/SourceFactProvider';
+import { RepositoryChangeSource } from './RepositoryChangeSource';
+
+jest.setTimeout(60_000);
+
+describe('RepositoryChangeSource', () => {
+  let scratch: ReturnType<typeof tempDir>;
+  let apis: PlatformApi[];
+  let host: LocalGitHost;
+  let gitops: Awaited<ReturnType<typeof createGitOpsRepository>>;
+  let changes: RepositoryChangeSource;
+  let heard: string[][];
+
+  const entity = (name: string, namespace = 'payments') =>
+    serviceEntity(name, {
+      'causeway.dev/gitops-path': `apps/production/${namespace}/${name}`,
+      'backstage.io/source-location': `url:${host.url(name)}`,
+    });
+
+  beforeAll(async () => {
+    scratch = tempDir('scorecard-changes-');
+    apis = await loadRepositoryPlatformApis();
+    host = new LocalGitHost({ root: path.join(scratch.dir, 'repos') });
+    gitops = await createGitOpsRepository(scratch.dir);
+    await gitops.publish([
+      ...goldenPathManifests(),
+      ...goldenPathManifests({ name: 'refund-service' }),
+      ...goldenPathManifests({ name: 'ledger', namespace: 'finance' }),
+    ]);
+    await createSourceRepository(host, scratch.dir, 'payment-service');
+  });
+  afterAll(() => scratch.remove());
+
+  beforeEach(async () => {
+    const gitopsFacts = new GitOpsFactProvider({
+      repository: gitops.repository,
+      platformApis: apis,
+      logger,
+    });
+    const sourceFacts = new SourceFactProvider({ host, logger });
+    const entities = ['payment-service', 'refund-service']
+      .map(name => entity(name))
+      .concat(entity('ledger', 'finance'));
+    await gitopsFacts.collect(entities);
+    await sourceFacts.collect(entities);
+    changes = new RepositoryChangeSource({
+      gitops: gitopsFacts,
+      source: sourceFacts,
+      host,
+      logger,
+    });
+    heard = [];
+    changes.subscribe(refs => heard.push(refs));
+  });
+
+  it('re-grades the services whose GitOps folder a commit wrote to', async () => {
+    const result = await gitops.publish(
+      goldenPathManifests({ replicas: { min: 3, max: 5 } }).slice(0, 1),
+    );
+    await changes.onEvent({
+      topic: GITOPS_CHANGED_TOPIC,
+      eventPayload: {
+        commitSha: result.commitSha,
+        branch: 'main',
+        files: result.files,
+      },
+    });
+    expect(heard).toEqual([['component:default/payment-service']]);
+  });
+
+  it('re-grades every service of the namespace when a claim there changes', async () => {
+    const files = goldenPathDatabase(apis, 'refund-service').map(f => f.path);
+    await changes.onEvent({
+      topic: GITOPS_CHANGED_TOPIC,
+      eventPayload: { commitSha: 'x', branch: 'main', files },
+    });
+    expect(heard.map(refs => [...refs].sort())).toEqual([
+      ['component:default/payment-service', 'component:default/refund-service'],
+    ]);
+  });
+
+  it('says nothing for a commit that no known entity reads', async () => {
+    await changes.onEvent({
+      topic: GITOPS_CHANGED_TOPIC,
+      eventPayload: {
+        commitSha: 'x',
+        branch: 'main',
+        files: ['apps/production/other/new-service/deployment.yaml'],
+      },
+    });
+    await changes.onEvent({ topic: 'something.else', eventPayload: {} });
+    expect(heard).toEqual([]);
+  });
+
+  it('re-grades the entity of a new source repository: known ones from the last collect, new ones from their catalog-info.yaml', async () => {
+    await changes.onEvent({
+      topic: SOURCE_REPOSITORY_CREATED_TOPIC,
+      eventPayload: {
+        name: 'payment-service',
+        url: host.url('payment-service'),
+      },
+    });
+    const created = await createSourceRepository(
+      host,
+      scratch.dir,
+      'checkout-service',
+    );
+    await changes.onEvent({
+      topic: SOURCE_REPOSITORY_CREATED_TOPIC,
+      eventPayload: { name: created.name, url: created.url },
+    });
+    await changes.onEvent({
+      topic: SOURCE_REPOSITORY_CREATED_TOPIC,
+      eventPayload: { name: 'never-created', url: host.url('never-created') },
+    });
+
+    expect(heard).toEqual([
+      ['component:default/payment-service'],
+      ['component:default/checkout-service'],
+    ]);
+  });
+});

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { LocalGitHost } from '@causeway/plugin-gitops-node';
+import {
+  createSourceRepository,
+  logger,
+  serviceEntity,
+  tempDir,
+} from '../__testUtils__/repositories';
+import { SourceFactProvider } from './SourceFactProvider';
+
+jest.setTimeout(60_000);
+
+const GOLDEN_PATH_SOURCE = {
+  'source.readable': true,
+  'source.hasCiWorkflow': true,
+  'source.ciRunsSecurityScan': true,
+  'source.ciDeploysByDigest': true,
+  'source.ciCallsReleaseGate': false,
+  'source.hasDockerfile': true,
+  'source.dockerfileRunsAsNonRoot': true,
+  'source.dockerfileBaseImagesPinned': true,
+  'source.hasReadme': true,
+  'source.hasTests': true,
+};
+
+describe('SourceFactProvider', () => {
+  let scratch: ReturnType<typeof tempDir>;
+  let host: LocalGitHost;
+  let provider: SourceFactProvider;
+  const located = (name: string, url = host.url(name)) =>
+    serviceEntity(name, { 'backstage.io/source-location': `url:${url}` });
+
+  beforeAll(async () => {
+    scratch = tempDir('scorecard-source-');
+    host = new LocalGitHost({ root: path.join(scratch.dir, 'repos') });
+    await createSourceRepository(host, scratch.dir, 'payment-service');
+    // What a team changes after the golden path: a gate, and some regressions.
+    await createSourceRepository(host, scratch.dir, 'gated-service', {
+      '.github/workflows/gate.yml': `name: gate
+on: [push]
+jobs:
+  gate:
+    runs-on: ubuntu-latest
+    steps:
+      - run: curl -fsS "$PORTAL/api/scorecard/gate/component:default/gated-service?minLevel=silver"
+`,
+    });
+    await createSourceRepository(host, scratch.dir, 'legacy-service', {
+      '.github': null,
+      test: null,
+      'README.md': null,
+      Dockerfile: `# trivy would be nice
+FROM node:22 AS build
+RUN npm ci
+FROM node:22-slim
+COPY --from=build /app /app
+USER root
+CMD ["node", "/app/main.js"]
+`,
+    });
+    await createSourceRepository(host, scratch.dir, 'no-docker', {
+      Dockerfile: null,
+    });
+  });
+  afterAll(() => scratch.remove());
+  beforeEach(() => {
+    provider = new SourceFactProvider({ host, logger });
+  });
+
+  it('reports what the service-nodejs skeleton gives a service: CI that scans and deploys by digest, a pinned non-root image, tests and a README', async () => {
+    const facts = await provider.collect([located('payment-service')]);
+    expect(facts.get('component:default/payment-service')).toEqual(
+      GOLDEN_PATH_SOURCE,
+    );
+  });
+
+  it('finds a release gate step, and what a repository without CI, tests, README or a good Dockerfile lacks', async () => {
+    const facts = await provider.collect([
+      located('gated-service'),
+      located('legacy-service'),
+      located('no-docker'),
+    ]);
+
+    expect(facts.get('component:default/gated-service')).toEqual({
+      ...GOLDEN_PATH_SOURCE,
+      'source.ciCallsReleaseGate': true,
+    });
+    expect(facts.get('component:default/legacy-service')).toEqual({
+      'source.readable': true,
+      'source.hasCiWorkflow': false,
+      'source.ciRunsSecurityScan': false,
+      'source.ciDeploysByDigest': false,
+      'source.ciCallsReleaseGate': false,
+      'source.hasDockerfile': true,
+      'source.dockerfileRunsAsNonRoot': false,
+      'source.dockerfileBaseImagesPinned': false,
+      'source.hasReadme': false,
+      'source.hasTests': false,
+    });
+    expect(facts.get('component:default/no-docker')).toMatchObject({
+      'source.hasDockerfile': false,
+      'source.dockerfileRunsAsNonRoot': null,
+      'source.dockerfileBaseImagesPinned': null,
+    });
+  });
+
+  it('reports only source.readable false for sources it cannot read', async () => {
+    const facts = await provider.collect([
+      located('missing-service'),
+      located('elsewhere', 'https://github.com/example/elsewhere'),
+      located('outside', `file://${scratch.dir}/other/outside.git`),
+      serviceEntity('no-location'),
+    ]);
+    expect([...facts.values()]).toEqual(
+      Array(4).fill({ 'source.readable': false }),
+    );
+  });
+
+  it('reads a repository again only when its branch moved', async () => {
+    const entities = [located('payment-service'), located('legacy-service')];
+    const first = await provider.collect(entities);
+    expect(provider.repositoriesRead).toBe(2);
+
+    const second = await provider.collect(entities);
+    expect(second).toEqual(first);
+    expect(provider.repositoriesRead).toBe(0);
+    expect(provider.entitiesForRepository('legacy-service')).toEqual([
+      'component:default/legacy-service',
+    ]);
+
+    // The team fixes its Dockerfile; git packs the refs meanwhile.
+    const work = path.join(scratch.dir, 'legacy-work');
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: work,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'Bob',
+          GIT_AUTHOR_EMAIL: 'bob@example.com',
+          GIT_COMMITTER_NAME: 'Bob',
+          GIT_COMMITTER_EMAIL: 'bob@example.com',
+        },
+      });
+    execFileSync('git', ['clone', '-q', host.url('legacy-service'), work]);
+    fs.writeFileSync(
+      path.join(work, 'Dockerfile'),
+      `FROM gcr.io/distroless/nodejs22-debian12@sha256:${'a'.repeat(
+        64,
+      )}\nUSER 65532\n`,
+    );
+    git('commit', '-qam', 'Pin and drop root');
+    git('push', '-q', 'origin', 'HEAD:main');
+    execFileSync('git', ['pack-refs', '--all'], {
+      cwd: host.repositoryPath('legacy-service'),
+    });
+
+    const third = await provider.collect(entities);
+    expect(provider.repositoriesRead).toBe(1);
+    expect(third.get('component:default/legacy-service')).toMatchObject({
+      'source.dockerfileRunsAsNonRoot': true,
+      'source.dockerfileBaseImagesPinned': true,
+    });
+    expect(third.get('component:default/payment-service')).toEqual(
+      first.get('component:default/payment-service'),
+    );
+  });
+});
