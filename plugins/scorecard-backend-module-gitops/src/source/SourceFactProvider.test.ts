@@ -44,7 +44,9 @@ jobs:
   gate:
     runs-on: ubuntu-latest
     steps:
-      - run: curl -fsS "$PORTAL/api/scorecard/gate/component:default/gated-service?minLevel=silver"
+      - run: npx @causeway/scorecard-gate component:default/gated-service --min-level silver
+        env:
+          CAUSEWAY_URL: https://portal.example.com
 `,
     });
     await createSourceRepository(host, scratch.dir, 'legacy-service', {

@@ -29,7 +29,7 @@ export const SOURCE_FACTS: FactDefinition[] = [
   fact(
     'ciCallsReleaseGate',
     'boolean',
-    "A CI step runs the scorecard's release gate (/api/scorecard/.../gate or a scorecard-gate action).",
+    "A CI step runs the scorecard's release gate: @causeway/scorecard-gate (gate ENTITY_REF --min-level LEVEL) or its API, /api/scorecard/gate/...",
   ),
   fact('hasDockerfile', 'boolean', 'A Dockerfile or Containerfile.'),
   fact(
@@ -65,8 +65,9 @@ const TESTS = [
 ];
 
 const SECURITY_SCANNER = /\b(trivy|grype|snyk|codeql)\b|anchore\/scan-action/i;
+/** The gate CLI (@causeway/scorecard-gate: gate REF --min-level L) or its API. */
 const RELEASE_GATE =
-  /scorecard[\s-]+gate|\/api\/scorecard\/\S*gate|scorecard\S*-gate/i;
+  /scorecard[\s-]+gate|\/api\/scorecard\/\S*gate|\bgate\b[^\n]*--min-level/i;
 /** An image by digest: @sha256:..., or @ and a variable or expression naming a digest. */
 const IMAGE_BY_DIGEST_REF =
   /@(sha256:[a-f0-9]{64}|\$\{\{[^}]*digest[^}]*\}\}|\$\{?[A-Za-z_]*digest[A-Za-z_]*\}?)/i;
