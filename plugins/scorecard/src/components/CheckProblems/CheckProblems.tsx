@@ -1,0 +1,40 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { CheckFileProblem } from '@causeway/plugin-scorecard-common';
+import { scorecardCheckProblemsReadPermission } from '../../permissions';
+
+/**
+ * The check files' problems, for platform admins: each check with one is
+ * not evaluated until it is fixed.
+ */
+export function CheckProblems(props: { problems: CheckFileProblem[] }) {
+  const { problems } = props;
+  const { allowed } = usePermission({
+    permission: scorecardCheckProblemsReadPermission,
+  });
+  if (!allowed || problems.length === 0) {
+    return null;
+  }
+  return (
+    <Alert severity="warning">
+      <AlertTitle>
+        {problems.length === 1
+          ? '1 problem in the check files'
+          : `${problems.length} problems in the check files`}
+        : the checks concerned are not evaluated
+      </AlertTitle>
+      <Box component="ul" sx={{ m: 0, pl: 2 }}>
+        {problems.map(problem => (
+          <li key={`${problem.file}:${problem.line}:${problem.message}`}>
+            <code>
+              {problem.file}:{problem.line}
+            </code>{' '}
+            {problem.message}
+          </li>
+        ))}
+      </Box>
+    </Alert>
+  );
+}

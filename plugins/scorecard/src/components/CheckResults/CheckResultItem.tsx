@@ -1,0 +1,91 @@
+import { ReactNode } from 'react';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Link from '@mui/material/Link';
+import Typography from '@mui/material/Typography';
+import { CheckResult, CheckStatus } from '@causeway/plugin-scorecard-common';
+import { formatFactValue } from './formatFactValue';
+
+const STATUS: Record<
+  CheckStatus,
+  { label: string; color: 'success' | 'error' | 'warning' | 'default' }
+> = {
+  pass: { label: 'Passed', color: 'success' },
+  fail: { label: 'Failed', color: 'error' },
+  waived: { label: 'Waived', color: 'warning' },
+  'not-applicable': { label: 'Not applicable', color: 'default' },
+};
+
+/**
+ * One check's result: its status, the fact values behind it, how to fix it
+ * when it fails, and its waiver when waived.
+ */
+export function CheckResultItem(props: {
+  result: CheckResult;
+  actions?: ReactNode;
+}) {
+  const { result, actions } = props;
+  const status = STATUS[result.status];
+  const values = Object.entries(result.values);
+  const titleId = `check-${result.checkId}`;
+
+  return (
+    <Box
+      component="li"
+      aria-labelledby={titleId}
+      sx={{ py: 1.5, borderTop: 1, borderColor: 'divider', listStyle: 'none' }}
+    >
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+        <Chip size="small" label={status.label} color={status.color} />
+        <Typography
+          id={titleId}
+          variant="subtitle1"
+          component="h4"
+          sx={{ flexGrow: 1 }}
+        >
+          {result.title}
+        </Typography>
+        {actions}
+      </Box>
+      <Typography variant="body2" color="text.secondary">
+        {result.description}
+      </Typography>
+      {values.length > 0 && (
+        <Box
+          component="ul"
+          aria-label="Values checked"
+          sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, p: 0, my: 1 }}
+        >
+          {values.map(([fact, value]) => (
+            <Box
+              component="li"
+              key={fact}
+              sx={{ listStyle: 'none', fontFamily: 'monospace', fontSize: 13 }}
+            >
+              {fact} = {formatFactValue(value)}
+            </Box>
+          ))}
+        </Box>
+      )}
+      {result.status === 'fail' && (
+        <Typography variant="body2">
+          <strong>How to fix:</strong> {result.fix.text}
+          {result.fix.link && (
+            <>
+              {' '}
+              <Link href={result.fix.link} target="_blank" rel="noopener">
+                Read how
+              </Link>
+            </>
+          )}
+        </Typography>
+      )}
+      {result.waiver && (
+        <Typography variant="body2">
+          <strong>Waived</strong> by {result.waiver.createdBy} until{' '}
+          {result.waiver.expiresOn}: {result.waiver.reason}
+        </Typography>
+      )}
+    </Box>
+  );
+}

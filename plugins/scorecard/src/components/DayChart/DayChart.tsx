@@ -1,0 +1,67 @@
+import { ReactNode } from 'react';
+import Typography from '@mui/material/Typography';
+import { dayScale } from '../../days';
+
+/** Where the marks go, in SVG units. */
+export type PlotArea = {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+};
+
+const AXIS_TEXT = { fontSize: 11, fill: '#757575' };
+
+/**
+ * The frame of a chart over days, in plain SVG: the points in day order, the
+ * first and last day under the plot, a description for screen readers, and
+ * a sentence instead when there are no points.
+ */
+export function DayChart<P extends { day: string }>(props: {
+  points: P[];
+  width: number;
+  height: number;
+  /** Room on the left for the value labels. */
+  left: number;
+  emptyText: string;
+  describe: (points: P[]) => string;
+  children: (
+    points: P[],
+    x: (day: string) => number,
+    area: PlotArea,
+  ) => ReactNode;
+}) {
+  const { width, height, left, emptyText, describe, children } = props;
+  const points = [...props.points].sort((a, b) => a.day.localeCompare(b.day));
+  if (points.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        {emptyText}
+      </Typography>
+    );
+  }
+  const area = { left, right: width - 8, top: 10, bottom: height - 22 };
+  const x = dayScale(
+    points.map(p => p.day),
+    area.left,
+    area.right,
+  );
+
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      style={{ maxWidth: width }}
+      role="img"
+      aria-label={describe(points)}
+    >
+      {children(points, x, area)}
+      <text x={area.left} y={height - 6} {...AXIS_TEXT}>
+        {points[0].day}
+      </text>
+      <text x={area.right} y={height - 6} textAnchor="end" {...AXIS_TEXT}>
+        {points[points.length - 1].day}
+      </text>
+    </svg>
+  );
+}

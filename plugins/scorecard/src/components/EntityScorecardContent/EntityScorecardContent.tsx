@@ -1,0 +1,112 @@
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Stack from '@mui/material/Stack';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { EmptyState, InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { NewWaiver, scorecardApiRef } from '../../api/ScorecardClient';
+import { CheckResults } from '../CheckResults/CheckResults';
+import { LevelTrend } from '../LevelTrend/LevelTrend';
+import { LoadProgress } from '../LoadProgress/LoadProgress';
+import { ScorecardSummary } from '../ScorecardSummary/ScorecardSummary';
+import { useEntityScorecardData } from './useEntityScorecardData';
+import { WaiverActions } from './WaiverActions';
+
+/** The Scorecard tab of an entity page. */
+export function EntityScorecardContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(scorecardApiRef);
+  const { value, loading, error, reload } = useEntityScorecardData(entityRef);
+
+  const [evaluation, evaluate] = useAsyncFn(async () => {
+    await api.evaluateEntity(entityRef);
+    reload();
+  }, [api, entityRef]);
+  const [revocation, revoke] = useAsyncFn(
+    async (waiverId: string) => {
+      await api.revokeWaiver(entityRef, waiverId);
+      reload();
+    },
+    [api, entityRef],
+  );
+  const waive = async (waiver: NewWaiver) => {
+    await api.createWaiver(entityRef, waiver);
+    reload();
+  };
+
+  if (error || !value) {
+    return <LoadProgress what="the scorecard" loading error={error} />;
+  }
+
+  const evaluateButton = (label: string) => (
+    <Button
+      variant="outlined"
+      onClick={() => evaluate()}
+      disabled={evaluation.loading}
+    >
+      {evaluation.loading ? 'Evaluating…' : label}
+    </Button>
+  );
+  const actionError = evaluation.error ?? revocation.error;
+  const header = (
+    <>
+      <LoadProgress what="the scorecard" loading={loading} />
+      {actionError && <Alert severity="error">{actionError.message}</Alert>}
+    </>
+  );
+  const { scorecard, history, waivers, canWaive, canRevoke } = value;
+
+  if (!scorecard) {
+    return (
+      <Stack spacing={2}>
+        {header}
+        <EmptyState
+          missing="data"
+          title="Not evaluated yet"
+          description="The checks have not run against this entity, so it has no level yet. Evaluate it now to see its level and what to fix."
+          action={evaluateButton('Evaluate now')}
+        />
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack spacing={3}>
+      {header}
+      <InfoCard title="Scorecard" action={evaluateButton('Re-evaluate')}>
+        <ScorecardSummary scorecard={scorecard} />
+      </InfoCard>
+      <InfoCard title="Level over the last 90 days">
+        {history instanceof Error ? (
+          <Alert severity="warning">
+            Could not load the history: {history.message}
+          </Alert>
+        ) : (
+          <LevelTrend points={history} />
+        )}
+      </InfoCard>
+      <InfoCard title="Checks">
+        <CheckResults
+          results={scorecard.results}
+          actionsFor={result => (
+            <WaiverActions
+              result={result}
+              canWaive={canWaive}
+              canRevoke={canRevoke}
+              waiverId={
+                waivers.find(
+                  w => w.checkId === result.checkId && w.active !== false,
+                )?.id
+              }
+              onWaive={waive}
+              onRevoke={revoke}
+            />
+          )}
+        />
+      </InfoCard>
+    </Stack>
+  );
+}

@@ -1,0 +1,117 @@
+import { useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Grid from '@mui/material/Grid';
+import Stack from '@mui/material/Stack';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { Content, InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { scorecardApiRef } from '../../api/ScorecardClient';
+import { CheckProblems } from '../CheckProblems/CheckProblems';
+import { GroupTrend } from '../GroupTrend/GroupTrend';
+import { LoadProgress } from '../LoadProgress/LoadProgress';
+import { LevelDistribution } from '../LevelDistribution/LevelDistribution';
+import {
+  OverviewFilters,
+  OverviewFilterValues,
+} from '../OverviewFilters/OverviewFilters';
+import { OverviewPaging, OverviewTable } from '../OverviewTable/OverviewTable';
+
+const FIRST_PAGE: OverviewPaging = {
+  sort: 'level',
+  order: 'asc',
+  limit: 25,
+  offset: 0,
+};
+
+/**
+ * The Scorecards page: the organisation's levels, filtered, sorted and paged
+ * by the server, with the trend of the chosen owner or of everyone.
+ */
+export function ScorecardsPage() {
+  const api = useApi(scorecardApiRef);
+  const [filters, setFilters] = useState<OverviewFilterValues>({});
+  const [paging, setPaging] = useState(FIRST_PAGE);
+
+  const checks = useAsync(() => api.getChecks(), [api]);
+  const overview = useAsync(
+    () => api.getOverview({ ...filters, ...paging }),
+    [api, filters, paging],
+  );
+  const history = useAsync(
+    () => api.getHistory({ groupRef: filters.owner, days: 90 }),
+    [api, filters.owner],
+  );
+  const checkTitles = useMemo(
+    () => new Map(checks.value?.checks.map(c => [c.id, c.title])),
+    [checks.value],
+  );
+
+  const changeFilters = (next: OverviewFilterValues) => {
+    setFilters(next);
+    setPaging(current => ({ ...current, offset: 0 }));
+  };
+
+  return (
+    <Content>
+      <Stack spacing={3}>
+        {checks.value && <CheckProblems problems={checks.value.problems} />}
+        {checks.error && (
+          <Alert severity="warning">
+            Could not load the checks: {checks.error.message}
+          </Alert>
+        )}
+        <Grid container spacing={3}>
+          <Grid item xs={12} md={5}>
+            <InfoCard title="Levels of the matching entities">
+              {overview.value && (
+                <LevelDistribution levels={overview.value.levels} />
+              )}
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} md={7}>
+            <InfoCard
+              title={`Last 90 days: ${
+                filters.owner
+                  ? parseEntityRef(filters.owner).name
+                  : 'the whole organisation'
+              }`}
+            >
+              {history.error ? (
+                <Alert severity="warning">
+                  Could not load the history: {history.error.message}
+                </Alert>
+              ) : (
+                history.value && <GroupTrend points={history.value} />
+              )}
+            </InfoCard>
+          </Grid>
+        </Grid>
+        <InfoCard title="Entities">
+          <OverviewFilters
+            value={filters}
+            onChange={changeFilters}
+            checks={checks.value?.checks ?? []}
+          />
+          <Box sx={{ mt: 2 }}>
+            <LoadProgress
+              what="the scorecards"
+              loading={overview.loading}
+              error={overview.error}
+            />
+          </Box>
+          {overview.value && (
+            <OverviewTable
+              items={overview.value.items}
+              totalItems={overview.value.totalItems}
+              paging={paging}
+              onPagingChange={setPaging}
+              checkTitles={checkTitles}
+            />
+          )}
+        </InfoCard>
+      </Stack>
+    </Content>
+  );
+}

@@ -1,0 +1,99 @@
+import { FormEvent, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import TextField from '@mui/material/TextField';
+import { dayFromToday } from '../../days';
+
+export type WaiveDialogProps = {
+  /** The check being waived. */
+  check: { checkId: string; title: string };
+  onClose: () => void;
+  /** Creates the waiver; a rejection is shown in the dialog. */
+  onSubmit: (waiver: { reason: string; expiresOn: string }) => Promise<void>;
+};
+
+/** Asks why a failing check is waived and until when (a future day). */
+export function WaiveDialog(props: WaiveDialogProps) {
+  const { check, onClose, onSubmit } = props;
+  const tomorrow = dayFromToday(1);
+  const [reason, setReason] = useState('');
+  const [expiresOn, setExpiresOn] = useState(dayFromToday(30));
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const dateProblem =
+    !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn) || expiresOn < tomorrow
+      ? 'Choose a day after today.'
+      : undefined;
+  const valid = reason.trim() !== '' && !dateProblem;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!valid) return;
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      await onSubmit({ reason: reason.trim(), expiresOn });
+    } catch (e) {
+      setError((e as Error).message);
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={onClose} aria-labelledby="waive-dialog-title">
+      <form onSubmit={submit} noValidate>
+        <DialogTitle id="waive-dialog-title">Waive “{check.title}”</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            A waived check counts as passing until the waiver expires. Say why,
+            so the next reader knows.
+          </DialogContentText>
+          {error && (
+            <Alert severity="error" sx={{ mt: 2 }}>
+              {error}
+            </Alert>
+          )}
+          <TextField
+            label="Reason"
+            value={reason}
+            onChange={e => setReason(e.target.value)}
+            required
+            fullWidth
+            multiline
+            minRows={2}
+            margin="normal"
+          />
+          <TextField
+            label="Expires on"
+            type="date"
+            value={expiresOn}
+            onChange={e => setExpiresOn(e.target.value)}
+            required
+            fullWidth
+            margin="normal"
+            InputLabelProps={{ shrink: true }}
+            inputProps={{ min: tomorrow }}
+            error={Boolean(dateProblem)}
+            helperText={dateProblem ?? 'The last day the waiver applies (UTC).'}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            type="submit"
+            variant="contained"
+            disabled={!valid || submitting}
+          >
+            Waive
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
