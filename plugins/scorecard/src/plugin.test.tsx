@@ -1,12 +1,18 @@
 import { screen } from '@testing-library/react';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
-import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { scorecardApiRef } from './api/ScorecardClient';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import scorecardPlugin from './plugin';
 import { renderInScorecardApp } from './__testUtils__/renderInScorecardApp';
+import { scorecardApiMock } from './__testUtils__/scorecardApiMock';
 import { catalogEntity } from './__testUtils__/catalogEntity';
 
 const component = catalogEntity('Component', 'x');
@@ -58,5 +64,19 @@ describe('scorecard plugin extensions', () => {
     )!;
     expect(team(group)).toBe(true);
     expect(team(component)).toBe(false);
+  });
+
+  it('serves the Scorecards page in an app', async () => {
+    const api = scorecardApiMock();
+    renderTestApp({
+      features: [scorecardPlugin],
+      initialRouteEntries: ['/scorecards'],
+      apis: [[scorecardApiRef, api], catalogApiMock()],
+    });
+
+    expect(
+      await screen.findByRole('table', { name: 'Scorecards' }),
+    ).toBeInTheDocument();
+    expect(api.getOverview).toHaveBeenCalled();
   });
 });
