@@ -14,6 +14,11 @@ export interface Config {
       owner?: string;
       /** github: the host; default github.com. */
       host?: string;
+      /**
+       * github: new repositories' visibility: private (default), internal
+       * (GitHub Enterprise organisations only) or public.
+       */
+      visibility?: 'private' | 'internal' | 'public';
     };
     /**
      * The registry new services' images are pushed to by their CI, e.g.

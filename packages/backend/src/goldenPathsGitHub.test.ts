@@ -45,6 +45,7 @@ describe.each(backendDatabaseIds)(
         .filter(
           r =>
             !r.path.startsWith(`/repos/${ORG}/`) ||
+            r.path === `/repos/${ORG}/${repo}` ||
             r.path.startsWith(`/repos/${ORG}/${repo}/`),
         )
         .map(r => `${r.route} ${r.status}`);
@@ -55,7 +56,12 @@ describe.each(backendDatabaseIds)(
         config: {
           integrations: { github: [standIn.integration] },
           goldenPaths: {
-            sourceHost: { type: 'github', owner: ORG, host: standIn.host },
+            sourceHost: {
+              type: 'github',
+              owner: ORG,
+              host: standIn.host,
+              visibility: 'internal',
+            },
           },
         },
       });
@@ -91,7 +97,9 @@ describe.each(backendDatabaseIds)(
       // Its main branch: the rendered skeleton, pushed with real git.
       const git = (...args: string[]) =>
         standIn.git(ORG, 'refund-api', ...args);
-      expect(git('rev-list', '--count', 'main')).toBe('1');
+      expect(git('log', '--format=%an|%s', 'main')).toBe(
+        'Alice Anderson|Create refund-api from the service-nodejs golden path',
+      );
       expect(git('ls-tree', '-r', '--name-only', 'main').split('\n')).toEqual(
         expect.arrayContaining([
           'catalog-info.yaml',
@@ -110,6 +118,8 @@ describe.each(backendDatabaseIds)(
       const reading = 'GET /repos/{owner}/{repo}/contents/{path}';
       const calls = callsSince(from, 'refund-api');
       expect(calls.filter(c => !c.startsWith(reading))).toEqual([
+        // The preflight: is the name free in the org?
+        'GET /repos/{owner}/{repo} 404',
         'GET /users/{username} 200',
         'POST /orgs/{org}/repos 201',
         // isomorphic-git asks without credentials first, then with them.
@@ -183,7 +193,11 @@ describe.each(backendDatabaseIds)(
             title: 'Open in catalog',
             entityRef: 'component:default/refund-api',
           }),
-          { title: 'Source repository', url: repo?.clone_url },
+          // The repository's page, not its clone URL.
+          {
+            title: 'Source repository',
+            url: `https://${standIn.host}/${ORG}/refund-api`,
+          },
         ]),
       );
 
@@ -203,15 +217,10 @@ describe.each(backendDatabaseIds)(
       expect(JSON.stringify(run.output)).not.toContain(standIn.token);
     });
 
-    let gitopsBeforeFailure: string | undefined;
-    let gitopsAfterFailure: string | undefined;
-
-    it("fails at publish-github with GitHub's message when the name is taken in the org, and touches nothing there", async () => {
-      // Someone else's repository: the preflight does not look on GitHub.
-      standIn.addRepository(ORG, 'dispute-api', {
-        description: 'Not ours',
-      });
-      gitopsBeforeFailure = gitops('rev-parse', 'main');
+    it('refuses a name taken in the org before creating anything', async () => {
+      // Someone else's repository, on GitHub only.
+      standIn.addRepository(ORG, 'dispute-api', { description: 'Not ours' });
+      const before = gitops('rev-parse', 'main');
       const from = standIn.requests.length;
 
       const run = await runTemplate(
@@ -219,39 +228,44 @@ describe.each(backendDatabaseIds)(
         'template:default/service-nodejs',
         { ...values, name: 'dispute-api' },
       );
-      gitopsAfterFailure = gitops('rev-parse', 'main');
 
       expect(run.status).toBe('failed');
-      expect(run.failedStep).toBe('publish-github');
+      expect(run.failedStep).toBe('preflight');
       expect(run.log).toContain(
-        `Failed to create the Organization repository ${ORG}/dispute-api, Repository creation failed.`,
+        `name: ${ORG}/dispute-api already exists on ${standIn.host}`,
       );
-      expect(run.log).toContain('name already exists on this account');
-      expect(run.log).not.toContain(standIn.token);
-
-      // Asked to create it, refused, and nothing pushed or protected.
       expect(callsSince(from, 'dispute-api')).toEqual([
-        'GET /users/{username} 200',
-        'POST /orgs/{org}/repos 422',
+        'GET /repos/{owner}/{repo} 200',
       ]);
       expect(standIn.repository(ORG, 'dispute-api')?.description).toBe(
         'Not ours',
       );
-      expect(standIn.git(ORG, 'dispute-api', 'for-each-ref')).toBe('');
+      expect(gitops('rev-parse', 'main')).toBe(before);
       expect(await entity('component:default/dispute-api')).toBeUndefined();
     });
 
-    // Known gap: gitops:publish runs before publish:github and nothing
-    // reverts its commit when publish:github fails, so the manifests of a
-    // service without a repository stay in GitOps for Argo CD to sync. When
-    // the template is fixed this starts failing: make it an ordinary `it`.
-    it.failing(
-      'leaves the GitOps repository as it was when publish-github fails',
-      async () => {
-        expect(gitopsBeforeFailure).toBeDefined();
-        expect(gitopsAfterFailure).toBe(gitopsBeforeFailure);
-      },
-    );
+    it("fails at publish-github with GitHub's message when GitHub refuses, before anything else is created", async () => {
+      standIn.refuseNextCreation();
+      const before = gitops('rev-parse', 'main');
+
+      const run = await runTemplate(
+        started.asAlice,
+        'template:default/service-nodejs',
+        { ...values, name: 'chargeback-api' },
+      );
+
+      expect(run.status).toBe('failed');
+      expect(run.failedStep).toBe('publish-github');
+      expect(run.log).toContain('Resource not accessible by integration');
+      expect(run.log).not.toContain(standIn.token);
+      // The GitHub step runs before the GitOps commit, so nothing is left.
+      expect(gitops('rev-parse', 'main')).toBe(before);
+      expect(standIn.repository(ORG, 'chargeback-api')).toBeUndefined();
+      expect(await entity('component:default/chargeback-api')).toBeUndefined();
+      expect(
+        await entity('resource:default/chargeback-api-db'),
+      ).toBeUndefined();
+    });
   },
 );
 

@@ -1,26 +1,91 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+
+export const REPOSITORY_VISIBILITIES = [
+  'private',
+  'internal',
+  'public',
+] as const;
+export type RepositoryVisibility = (typeof REPOSITORY_VISIBILITIES)[number];
 
 /** Where new source repositories go, from `goldenPaths.sourceHost`. */
 export type SourceHostConfig =
   | { type: 'local' }
-  | { type: 'github'; host: string; owner: string };
+  | {
+      type: 'github';
+      host: string;
+      owner: string;
+      visibility: RepositoryVisibility;
+      /** Whether a repository of that name exists under the owner. */
+      exists(name: string): Promise<boolean>;
+    };
 
-export function sourceHostFromConfig(config: Config): SourceHostConfig {
+/**
+ * Reads `goldenPaths.sourceHost`. For GitHub it also checks that an
+ * integration with credentials covers the host, so a misconfiguration stops
+ * the start instead of failing a template run half-way.
+ */
+export function sourceHostFromConfig(
+  config: Config,
+  fetchImpl: typeof fetch = fetch,
+): SourceHostConfig {
   const type =
     config.getOptionalString('goldenPaths.sourceHost.type') ?? 'local';
   if (type === 'local') return { type };
-  if (type === 'github') {
-    return {
-      type,
-      host:
-        config.getOptionalString('goldenPaths.sourceHost.host') ?? 'github.com',
-      owner: config.getString('goldenPaths.sourceHost.owner'),
-    };
+  if (type !== 'github') {
+    throw new InputError(
+      `goldenPaths.sourceHost.type must be local or github, not ${JSON.stringify(
+        type,
+      )}`,
+    );
   }
-  throw new InputError(
-    `goldenPaths.sourceHost.type must be local or github, not ${JSON.stringify(
-      type,
-    )}`,
-  );
+  const host =
+    config.getOptionalString('goldenPaths.sourceHost.host') ?? 'github.com';
+  const owner = config.getString('goldenPaths.sourceHost.owner');
+  const visibility =
+    config.getOptionalString('goldenPaths.sourceHost.visibility') ?? 'private';
+  if (!(REPOSITORY_VISIBILITIES as readonly string[]).includes(visibility)) {
+    throw new InputError(
+      `goldenPaths.sourceHost.visibility must be one of ${REPOSITORY_VISIBILITIES.join(
+        ', ',
+      )}, not ${JSON.stringify(visibility)}`,
+    );
+  }
+  const integrations = ScmIntegrations.fromConfig(config);
+  const integration = integrations.github.byHost(host);
+  if (!integration) {
+    throw new InputError(
+      `goldenPaths.sourceHost is GitHub at ${host}, but integrations.github has no entry for that host`,
+    );
+  }
+  const credentials =
+    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  const apiBaseUrl = integration.config.apiBaseUrl ?? `https://api.${host}`;
+
+  return {
+    type,
+    host,
+    owner,
+    visibility: visibility as RepositoryVisibility,
+    async exists(name) {
+      const { headers } = await credentials.getCredentials({
+        url: `https://${host}/${owner}/${name}`,
+      });
+      const response = await fetchImpl(
+        `${apiBaseUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(
+          name,
+        )}`,
+        { headers: { ...headers, accept: 'application/vnd.github+json' } },
+      );
+      if (response.status === 404) return false;
+      if (response.ok) return true;
+      throw new Error(
+        `Could not check whether ${owner}/${name} exists on ${host}: GitHub answered ${response.status}`,
+      );
+    },
+  };
 }

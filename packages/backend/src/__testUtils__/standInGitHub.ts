@@ -63,6 +63,11 @@ export type StandInGitHub = {
   ): Record<string, any> | undefined;
   /** Runs git on a repository's bare repository, e.g. to read a branch. */
   git(owner: string, name: string, ...args: string[]): string;
+  /**
+   * Answers the next repository creation with 403, as GitHub does when the
+   * token may not create repositories in the organisation.
+   */
+  refuseNextCreation(): void;
   /** Adds a repository, as if someone had created it before the test. */
   addRepository(
     owner: string,
@@ -208,6 +213,7 @@ export async function startStandInGitHub(options: {
     };
   };
 
+  let refuseCreation = false;
   const addRepository = (
     owner: string,
     name: string,
@@ -275,6 +281,14 @@ export async function startStandInGitHub(options: {
       handle([org], { body }) {
         const docs = `${DOCS}/repos/repos#create-an-organization-repository`;
         if (!organizations.has(org)) throw new GitHubError(404, 'Not Found');
+        if (refuseCreation) {
+          refuseCreation = false;
+          throw new GitHubError(
+            403,
+            'Resource not accessible by integration',
+            docs,
+          );
+        }
         if (typeof body?.name !== 'string' || !body.name) {
           throw new GitHubError(422, 'Repository creation failed.', docs, [
             {
@@ -646,6 +660,9 @@ export async function startStandInGitHub(options: {
         .get(`${owner}/${name}`.toLowerCase())
         ?.protection.get(branch),
     git,
+    refuseNextCreation: () => {
+      refuseCreation = true;
+    },
     addRepository: (owner, name, settings) => {
       addRepository(owner, name, settings);
     },

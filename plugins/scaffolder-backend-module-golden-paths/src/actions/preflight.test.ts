@@ -80,6 +80,7 @@ describe('causeway:service:preflight', () => {
       repoUrl: '',
       sourceUrl: host.url('refund-api'),
       githubSlug: '',
+      repoVisibility: 'private',
       image: 'registry.example.com/refund-api',
       gitopsRepoUrl: repository.displayUrl,
     });
@@ -93,7 +94,10 @@ describe('causeway:service:preflight', () => {
       type: 'github',
       host: 'github.com',
       owner: 'causeway-demo',
+      visibility: 'private',
+      exists: async () => false,
     }).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('repoVisibility', 'private');
 
     expect(ctx.output).toHaveBeenCalledWith(
       'repoUrl',

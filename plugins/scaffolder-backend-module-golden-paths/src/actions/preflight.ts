@@ -89,6 +89,10 @@ export function createPreflightAction(options: {
         sourceUrl: z =>
           z.string().describe('Where the source repository will be'),
         githubSlug: z => z.string(),
+        repoVisibility: z =>
+          z
+            .enum(['private', 'internal', 'public'])
+            .describe("publish:github's repoVisibility, from the config"),
         image: z => z.string().describe('The image repository CI pushes to'),
         gitopsRepoUrl: z => z.string(),
       },
@@ -147,14 +151,18 @@ export function createPreflightAction(options: {
           )}${owned}`,
         );
       }
-      if (
-        newSource &&
-        sourceHost.type === 'local' &&
-        (await host.exists(name))
-      ) {
-        problems.push(
-          `name: a source repository named ${name} already exists on the local git host`,
-        );
+      if (newSource) {
+        const onHost =
+          sourceHost.type === 'local'
+            ? await host.exists(name)
+            : await sourceHost.exists(name);
+        if (onHost) {
+          problems.push(
+            sourceHost.type === 'local'
+              ? `name: a source repository named ${name} already exists on the local git host`
+              : `name: ${sourceHost.owner}/${name} already exists on ${sourceHost.host}`,
+          );
+        }
       }
       if (
         kind === 'Component' &&
@@ -198,6 +206,10 @@ export function createPreflightAction(options: {
           : host.url(name),
       );
       ctx.output('githubSlug', slug);
+      ctx.output(
+        'repoVisibility',
+        sourceHost.type === 'github' ? sourceHost.visibility : 'private',
+      );
       ctx.output('image', `${options.imageRegistry}/${name}`);
       ctx.output('gitopsRepoUrl', repository.displayUrl);
       ctx.logger.info(
