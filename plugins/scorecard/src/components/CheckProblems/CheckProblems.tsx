@@ -1,20 +1,16 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
-import { usePermission } from '@backstage/plugin-permission-react';
 import { CheckFileProblem } from '@causeway/plugin-scorecard-common';
-import { scorecardCheckProblemsReadPermission } from '../../permissions';
 
 /**
- * The check files' problems, for platform admins: each check with one is
- * not evaluated until it is fixed.
+ * The check files' problems (file, line, reason), shown to everyone who
+ * reads scorecards: a check with a problem is not evaluated until it is
+ * fixed, which explains a check missing from the results.
  */
 export function CheckProblems(props: { problems: CheckFileProblem[] }) {
   const { problems } = props;
-  const { allowed } = usePermission({
-    permission: scorecardCheckProblemsReadPermission,
-  });
-  if (!allowed || problems.length === 0) {
+  if (problems.length === 0) {
     return null;
   }
   return (
