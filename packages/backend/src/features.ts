@@ -25,6 +25,7 @@ import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
 import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
 import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import gitopsBackend from '@causeway/plugin-gitops-backend';
+import scorecardBackend from '@causeway/plugin-scorecard-backend';
 import scorecardBackendModuleGitops from '@causeway/plugin-scorecard-backend-module-gitops';
 import eventsBackend from '@backstage/plugin-events-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
@@ -68,7 +69,10 @@ export const backendFeatures: BackendFeature[] = [
   kubernetesBackend,
 
   gitopsBackend,
-  // Scorecard facts from the GitOps repository and the services' source repositories.
+
+  // Readiness scorecards: checks in scorecards/, evaluated ahead of time.
+  scorecardBackend,
+  // Facts from the GitOps repository and the services' source repositories.
   scorecardBackendModuleGitops,
 
   // Lets the catalog and signals hear about changes made in other processes.

@@ -22,7 +22,7 @@ import { TEST_CHECKS, testProviderFacts } from './__testUtils__/testChecks';
 const entity = (
   kind: string,
   name: string,
-  spec: Record<string, unknown>,
+  spec: Entity['spec'],
   relations: Array<[string, string]> = [],
   metadata: Partial<Entity['metadata']> = {},
 ): Entity => ({
@@ -410,11 +410,11 @@ describe('scorecard API', () => {
     });
 
     it('serves the daily history of an entity and of a group', async () => {
-      const entity = await get(
+      const history = await get(
         '/entities/component/default/payment-service/history?days=7',
       );
-      expect(entity.status).toBe(200);
-      expect(entity.body.items).toEqual([
+      expect(history.status).toBe(200);
+      expect(history.body.items).toEqual([
         { day: day(), level: 'bronze', passed: 2, failed: 1 },
       ]);
 
