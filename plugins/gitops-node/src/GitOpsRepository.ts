@@ -298,7 +298,12 @@ export class GitOpsRepository {
   /** Runs work on the working copy after everything queued before it. */
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(work, work);
-    this.#queue = next.catch(() => undefined);
+    // The queue waits for the work but keeps none of its result (a batch of
+    // blobs can be large).
+    this.#queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 
