@@ -1,22 +1,24 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  ClaimView,
   gitopsLayout,
   isManifestPath,
   parseManifestFile,
   ParsedManifestFile,
   PlatformApi,
-  viewManifests,
 } from '@causeway/plugin-gitops-common';
 import { GitOpsRepository, GitTreeEntry } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 import {
+  ClaimSummary,
   claimFacts,
+  FileSummary,
   folderFacts,
   GITOPS_FACTS,
   NO_GITOPS_FACTS,
+  ownString,
+  summarizeFile,
 } from './gitopsFacts';
 
 /** Where a service's manifests are: apps/ENVIRONMENT/NAMESPACE/NAME. */
@@ -41,7 +43,7 @@ type Folder = {
   /** The last head the key was checked at. */
   checkedAt: string;
   facts: Facts;
-  claims: ClaimView[];
+  claims: ClaimSummary[];
 };
 
 /** A sorted list of tree entries, searched by folder. */
@@ -76,6 +78,7 @@ class SortedTree {
 const fileKey = (e: GitTreeEntry) => `${e.path}\0${e.blobId}`;
 const keyOf = (entries: GitTreeEntry[]) => entries.map(fileKey).join('\n');
 
+/** A file listed in the tree but missing from the batch read: a problem. */
 const unreadable = (e: GitTreeEntry): ParsedManifestFile => ({
   objects: [],
   problems: [
@@ -110,8 +113,8 @@ export class GitOpsFactProvider implements FactProvider {
   readonly #repository: GitOpsRepository;
   readonly #platformApis: PlatformApi[];
   readonly #logger: LoggerService;
-  /** Parsed files by path and blob id. */
-  #files = new Map<string, ParsedManifestFile>();
+  /** What each file says, by path and blob id. */
+  #files = new Map<string, FileSummary>();
   /** Service and infrastructure folders, by path. */
   #folders = new Map<string, Folder>();
   #tree?: { commitSha: string; sorted: SortedTree };
@@ -188,29 +191,23 @@ export class GitOpsFactProvider implements FactProvider {
     );
     for (const entry of unread) {
       const content = contents.get(entry.blobId);
-      this.#files.set(
-        fileKey(entry),
+      const parsed =
         content === undefined
           ? unreadable(entry)
-          : parseManifestFile({ path: entry.path, content }),
+          : parseManifestFile({ path: entry.path, content });
+      this.#files.set(
+        ownString(fileKey(entry)),
+        summarizeFile(parsed, this.#platformApis),
       );
     }
 
     for (const [dir, entries] of changed) {
-      const parsed: ParsedManifestFile = { objects: [], problems: [] };
-      for (const entry of entries) {
-        const file = this.#files.get(fileKey(entry))!;
-        parsed.objects.push(...file.objects);
-        parsed.problems.push(...file.problems);
-      }
-      const view = viewManifests(parsed.objects, {
-        platformApis: this.#platformApis,
-      });
+      const files = entries.map(e => this.#files.get(fileKey(e))!);
       this.#folders.set(dir, {
         key: keyOf(entries),
         checkedAt: tree.commitSha,
-        facts: folderFacts(parsed, view),
-        claims: view.claims,
+        facts: folderFacts(files),
+        claims: files.flatMap(f => f.claims),
       });
     }
 
@@ -276,7 +273,7 @@ export class GitOpsFactProvider implements FactProvider {
 
   /**
    * The tree at the branch head. When the head moved, it is sorted again
-   * and the parsed files no longer in it are forgotten.
+   * and what is kept of files no longer in it is forgotten.
    */
   async #readTree() {
     const { commitSha, entries } = await this.#repository.tree([

@@ -1,8 +1,9 @@
 import {
   ClaimView,
   ContainerView,
-  ManifestView,
   ParsedManifestFile,
+  PlatformApi,
+  viewManifests,
 } from '@causeway/plugin-gitops-common';
 import { FactDefinition, Facts } from '@causeway/plugin-scorecard-common';
 import { factOf } from '../factDefinition';
@@ -144,69 +145,183 @@ const isPlainCredential = (env: ContainerView['env'][number]) =>
   (CREDENTIAL_NAME.test(env.name) ||
     CREDENTIAL_VALUE.some(re => re.test(env.value!)));
 
+/** What the facts need of a container. */
+type ContainerSummary = Pick<
+  ContainerView,
+  | 'imagePinnedByDigest'
+  | 'readinessProbe'
+  | 'livenessProbe'
+  | 'runsAsNonRoot'
+  | 'readOnlyRootFilesystem'
+  | 'privilegeEscalationDisabled'
+  | 'dropsAllCapabilities'
+> & { hasRequests: boolean; hasLimits: boolean; plainCredentials: number };
+
+/** What the facts need of a claim. */
+export type ClaimSummary = {
+  partOf?: string;
+  database: boolean;
+  deletionProtection: boolean;
+  backups: boolean;
+};
+
+/**
+ * What the facts need of one file: a few numbers and flags, kept by blob id
+ * in place of its objects, which take a hundred times the memory.
+ */
+export type FileSummary = {
+  kinds: string[];
+  problems: number;
+  workloads: Array<{
+    name: string;
+    replicas?: number;
+    longRunning: boolean;
+    containers: ContainerSummary[];
+    initContainers: ContainerSummary[];
+  }>;
+  autoscalers: Array<{ min: number; max?: number; target?: string }>;
+  podDisruptionBudgets: number;
+  networkPolicies: number;
+  monitors: number;
+  applications: number;
+  externalSecrets: number;
+  secrets: number;
+  unknown: number;
+  claims: ClaimSummary[];
+};
+
+/**
+ * A copy of a string that holds only its own characters. Strings cut from a
+ * larger one (a YAML file, a tree listing) can keep all of it alive; what is
+ * kept for as long as the file is must not.
+ */
+export const ownString = (text: string) =>
+  Buffer.from(text, 'utf8').toString('utf8');
+const own = (text: string | undefined) =>
+  text === undefined ? undefined : ownString(text);
+
+const kinds = new Map<string, string>();
+/** Kinds are few: one copy of each. */
+const kindOf = (kind: string) => {
+  let known = kinds.get(kind);
+  if (known === undefined) {
+    known = ownString(kind);
+    kinds.set(known, known);
+  }
+  return known;
+};
+
+const containerSummary = (c: ContainerView): ContainerSummary => ({
+  imagePinnedByDigest: c.imagePinnedByDigest,
+  readinessProbe: c.readinessProbe,
+  livenessProbe: c.livenessProbe,
+  runsAsNonRoot: c.runsAsNonRoot,
+  readOnlyRootFilesystem: c.readOnlyRootFilesystem,
+  privilegeEscalationDisabled: c.privilegeEscalationDisabled,
+  dropsAllCapabilities: c.dropsAllCapabilities,
+  hasRequests: !!c.requests.cpu && !!c.requests.memory,
+  hasLimits: !!c.limits.cpu && !!c.limits.memory,
+  plainCredentials: c.env.filter(isPlainCredential).length,
+});
+
+const claimSummary = (c: ClaimView): ClaimSummary => ({
+  partOf: own(c.partOf),
+  database: c.api.resourceType === 'database',
+  deletionProtection: c.parameters.deletionProtection === true,
+  backups:
+    typeof c.parameters.backupRetentionDays === 'number' &&
+    c.parameters.backupRetentionDays >= 1,
+});
+
+/** Reads a parsed file into what the facts need of it. */
+export function summarizeFile(
+  parsed: ParsedManifestFile,
+  platformApis: PlatformApi[],
+): FileSummary {
+  const view = viewManifests(parsed.objects, { platformApis });
+  return {
+    kinds: parsed.objects.map(o => kindOf(o.object.kind)),
+    problems: parsed.problems.length,
+    workloads: view.workloads.map(w => ({
+      name: ownString(w.name),
+      replicas: w.replicas,
+      longRunning: w.longRunning,
+      containers: w.containers.map(containerSummary),
+      initContainers: w.initContainers.map(containerSummary),
+    })),
+    autoscalers: view.horizontalPodAutoscalers.map(h => ({
+      min: h.minReplicas,
+      max: h.maxReplicas,
+      target: own(h.target?.name),
+    })),
+    podDisruptionBudgets: view.podDisruptionBudgets.length,
+    networkPolicies: view.networkPolicies.length,
+    monitors: view.monitors.length,
+    applications: view.applications.length,
+    externalSecrets: view.externalSecrets.length,
+    secrets: view.secrets.length,
+    unknown: view.unknown.length,
+    claims: view.claims.map(claimSummary),
+  };
+}
+
 /** How many containers fail a test; null when there are none. */
 const countWithout = (
-  containers: ContainerView[],
-  ok: (c: ContainerView) => boolean,
+  containers: ContainerSummary[],
+  ok: (c: ContainerSummary) => boolean,
 ): number | null =>
   containers.length ? containers.filter(c => !ok(c)).length : null;
 
 const everyContainer = (
-  containers: ContainerView[],
-  ok: (c: ContainerView) => boolean,
+  containers: ContainerSummary[],
+  ok: (c: ContainerSummary) => boolean,
 ): boolean | null => (containers.length ? containers.every(ok) : null);
 
+const sum = (files: FileSummary[], count: (f: FileSummary) => number) =>
+  files.reduce((total, f) => total + count(f), 0);
+
 /**
- * The facts of a service's folder, from its objects and their typed view.
- * A folder without objects has no facts of what it would run.
+ * The facts of a service's folder, from its files. A folder without
+ * objects has no facts of what it would run.
  */
-export function folderFacts(
-  parsed: ParsedManifestFile,
-  view: ManifestView,
-): Facts {
-  if (parsed.objects.length === 0) {
+export function folderFacts(files: FileSummary[]): Facts {
+  const objectKinds = [...new Set(files.flatMap(f => f.kinds))].sort();
+  const problems = sum(files, f => f.problems);
+  if (objectKinds.length === 0) {
     return {
       'gitops.hasManifests': false,
       'gitops.objectKinds': [],
-      'gitops.manifestProblemCount': parsed.problems.length,
+      'gitops.manifestProblemCount': problems,
     };
   }
-  const objectKinds = [...new Set(parsed.objects.map(o => o.object.kind))];
-  const main = view.workloads.flatMap(w => w.containers);
-  const all = view.workloads.flatMap(w => [
-    ...w.initContainers,
-    ...w.containers,
-  ]);
-  const longRunning = view.workloads
+  const workloads = files.flatMap(f => f.workloads);
+  const main = workloads.flatMap(w => w.containers);
+  const all = workloads.flatMap(w => [...w.initContainers, ...w.containers]);
+  const longRunning = workloads
     .filter(w => w.longRunning)
     .flatMap(w => w.containers);
-  const scaled = view.workloads.find(w => w.replicas !== undefined);
-  const hpas = view.horizontalPodAutoscalers;
-  const hpa =
-    hpas.find(h => scaled && h.target?.name === scaled.name) ?? hpas[0];
+  const scaled = workloads.find(w => w.replicas !== undefined);
+  const autoscalers = files.flatMap(f => f.autoscalers);
+  const autoscaler =
+    autoscalers.find(a => scaled && a.target === scaled.name) ?? autoscalers[0];
   return {
     'gitops.hasManifests': true,
-    'gitops.objectKinds': objectKinds.sort(),
+    'gitops.objectKinds': objectKinds,
     'gitops.replicas': scaled?.replicas ?? null,
-    'gitops.hpaMinReplicas': hpa?.minReplicas ?? null,
-    'gitops.hpaMaxReplicas': hpa?.maxReplicas ?? null,
-    'gitops.hasPodDisruptionBudget': view.podDisruptionBudgets.length > 0,
-    'gitops.hasNetworkPolicy': view.networkPolicies.length > 0,
-    'gitops.hasServiceMonitor': view.monitors.length > 0,
-    'gitops.hasArgoApplication': view.applications.length > 0,
+    'gitops.hpaMinReplicas': autoscaler?.min ?? null,
+    'gitops.hpaMaxReplicas': autoscaler?.max ?? null,
+    'gitops.hasPodDisruptionBudget':
+      sum(files, f => f.podDisruptionBudgets) > 0,
+    'gitops.hasNetworkPolicy': sum(files, f => f.networkPolicies) > 0,
+    'gitops.hasServiceMonitor': sum(files, f => f.monitors) > 0,
+    'gitops.hasArgoApplication': sum(files, f => f.applications) > 0,
     'gitops.imagesPinnedByDigest': everyContainer(
       all,
       c => c.imagePinnedByDigest,
     ),
     'gitops.unpinnedImageCount': countWithout(all, c => c.imagePinnedByDigest),
-    'gitops.containersWithoutRequests': countWithout(
-      main,
-      c => !!c.requests.cpu && !!c.requests.memory,
-    ),
-    'gitops.containersWithoutLimits': countWithout(
-      main,
-      c => !!c.limits.cpu && !!c.limits.memory,
-    ),
+    'gitops.containersWithoutRequests': countWithout(main, c => c.hasRequests),
+    'gitops.containersWithoutLimits': countWithout(main, c => c.hasLimits),
     'gitops.containersWithoutReadinessProbe': countWithout(
       longRunning,
       c => c.readinessProbe,
@@ -229,29 +344,24 @@ export function folderFacts(
       c => c.privilegeEscalationDisabled,
     ),
     'gitops.plainSecretCount':
-      view.secrets.length +
-      all.flatMap(c => c.env).filter(isPlainCredential).length,
-    'gitops.externalSecretCount': view.externalSecrets.length,
-    'gitops.unknownObjectCount': view.unknown.length,
-    'gitops.manifestProblemCount': parsed.problems.length,
+      sum(files, f => f.secrets) +
+      all.reduce((total, c) => total + c.plainCredentials, 0),
+    'gitops.externalSecretCount': sum(files, f => f.externalSecrets),
+    'gitops.unknownObjectCount': sum(files, f => f.unknown),
+    'gitops.manifestProblemCount': problems,
   };
 }
 
 /** The facts of the database claims that are part of a service. */
-export function claimFacts(claims: ClaimView[]): Facts {
-  const databases = claims.filter(c => c.api.resourceType === 'database');
+export function claimFacts(claims: ClaimSummary[]): Facts {
+  const databases = claims.filter(c => c.database);
   return {
     'gitops.databaseClaimCount': databases.length,
     'gitops.databaseClaimsWithoutDeletionProtection': databases.filter(
-      c => c.parameters.deletionProtection !== true,
+      c => !c.deletionProtection,
     ).length,
-    'gitops.databaseClaimsWithoutBackups': databases.filter(
-      c =>
-        !(
-          typeof c.parameters.backupRetentionDays === 'number' &&
-          c.parameters.backupRetentionDays >= 1
-        ),
-    ).length,
+    'gitops.databaseClaimsWithoutBackups': databases.filter(c => !c.backups)
+      .length,
   };
 }
 
