@@ -148,15 +148,26 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return new DatabaseScorecardStore(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  /**
+   * Rows per multi-row insert of (entity, check) pairs: SQLite compiles one
+   * as a compound SELECT, which it caps at 500 terms.
+   */
+  readonly #pairsBatch: number;
+
+  private constructor(private readonly db: Knex) {
+    this.#pairsBatch = String(db.client.config.client).includes('sqlite')
+      ? BATCH
+      : 5000;
+  }
 
   async saveEvaluations(
     evaluations: EntityEvaluation[],
     options: { day: string; evaluatedAt: string; touchUnchanged: boolean },
   ): Promise<{ written: number }> {
+    const { day, evaluatedAt, touchUnchanged } = options;
     let written = 0;
     for (const batch of chunks(evaluations)) {
-      const rows = batch.map(e => toRow(e, options.day, options.evaluatedAt));
+      const rows = batch.map(e => toRow(e, day, evaluatedAt));
       const stored = new Map(
         (
           await this.db<EntityRow>(ENTITIES)
@@ -164,44 +175,60 @@ export class DatabaseScorecardStore implements ScorecardStore {
               'entity_ref',
               rows.map(r => r.entity_ref),
             )
-            .select('entity_ref', 'results_hash', 'history_day')
+            .select(
+              'entity_ref',
+              'results_hash',
+              'history_day',
+              'failing_checks',
+            )
         ).map(r => [r.entity_ref, r]),
       );
-      const changed = rows.filter(row => {
+      // New or different results; the same results on a new day (history
+      // only); the same results again.
+      const changed: EntityRow[] = [];
+      const newDay: EntityRow[] = [];
+      const unchanged: EntityRow[] = [];
+      for (const row of rows) {
         const before = stored.get(row.entity_ref);
-        return (
-          !before ||
-          before.results_hash !== row.results_hash ||
-          before.history_day !== options.day
-        );
-      });
-      const changedRefs = new Set(changed.map(row => row.entity_ref));
-      const unchanged = rows
-        .map(row => row.entity_ref)
-        .filter(ref => !changedRefs.has(ref));
-      if (!changed.length && !(options.touchUnchanged && unchanged.length)) {
-        continue;
+        if (!before || before.results_hash !== row.results_hash) {
+          changed.push(row);
+        } else if (before.history_day !== day) {
+          newDay.push(row);
+        } else {
+          unchanged.push(row);
+        }
       }
+      const touched = touchUnchanged ? [...newDay, ...unchanged] : [];
+      if (!changed.length && !newDay.length && !touched.length) continue;
+
       await this.db.transaction(async tx => {
         if (changed.length) {
           await tx(ENTITIES).insert(changed).onConflict('entity_ref').merge();
-          await tx(FAILING)
-            .whereIn('entity_ref', [...changedRefs])
-            .delete();
-          const failing = changed.flatMap(row =>
-            (JSON.parse(row.failing_checks) as string[]).map(checkId => ({
-              entity_ref: row.entity_ref,
-              check_id: checkId,
-            })),
-          );
-          for (const part of chunks(failing)) {
-            await tx(FAILING).insert(part);
-          }
+          await this.#updateFailing(tx, changed, stored);
+        }
+        if (newDay.length) {
+          await tx(ENTITIES)
+            .whereIn(
+              'entity_ref',
+              newDay.map(r => r.entity_ref),
+            )
+            .update({ history_day: day });
+        }
+        if (touched.length) {
+          await tx(ENTITIES)
+            .whereIn(
+              'entity_ref',
+              touched.map(r => r.entity_ref),
+            )
+            .update({ evaluated_at: evaluatedAt });
+        }
+        const history = [...changed, ...newDay];
+        if (history.length) {
           await tx(HISTORY)
             .insert(
-              changed.map(row => ({
+              history.map(row => ({
                 entity_ref: row.entity_ref,
-                day: options.day,
+                day,
                 owner: row.owner,
                 level: row.level,
                 passed: row.passed,
@@ -212,15 +239,37 @@ export class DatabaseScorecardStore implements ScorecardStore {
             .onConflict(['entity_ref', 'day'])
             .merge();
         }
-        if (options.touchUnchanged && unchanged.length) {
-          await tx(ENTITIES)
-            .whereIn('entity_ref', unchanged)
-            .update({ evaluated_at: options.evaluatedAt });
-        }
       });
-      written += changed.length;
+      written += changed.length + newDay.length;
     }
     return { written };
+  }
+
+  /** Writes only the failing (entity, check) pairs that changed. */
+  async #updateFailing(
+    tx: Knex.Transaction,
+    rows: EntityRow[],
+    stored: Map<string, Pick<EntityRow, 'failing_checks'>>,
+  ) {
+    const added: Array<{ entity_ref: string; check_id: string }> = [];
+    const removed: Array<[string, string]> = [];
+    for (const row of rows) {
+      const before = new Set<string>(
+        JSON.parse(stored.get(row.entity_ref)?.failing_checks ?? '[]'),
+      );
+      for (const checkId of JSON.parse(row.failing_checks) as string[]) {
+        if (!before.delete(checkId)) {
+          added.push({ entity_ref: row.entity_ref, check_id: checkId });
+        }
+      }
+      for (const checkId of before) removed.push([row.entity_ref, checkId]);
+    }
+    for (const part of chunks(removed, this.#pairsBatch)) {
+      await tx(FAILING).whereIn(['entity_ref', 'check_id'], part).delete();
+    }
+    for (const part of chunks(added, this.#pairsBatch)) {
+      await tx(FAILING).insert(part);
+    }
   }
 
   async listEntityEtags(): Promise<Map<string, string | null>> {
