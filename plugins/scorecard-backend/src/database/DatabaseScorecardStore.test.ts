@@ -161,6 +161,18 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(result.totalItems).toBe(2);
       expect(result.levels).toEqual({ none: 0, bronze: 1, silver: 1, gold: 0 });
+
+      // a passes has-slo now, and fails runbook.
+      await save([
+        evaluation('a', 'bronze', { failing: ['two-replicas', 'runbook'] }),
+      ]);
+      const failing = async (checkId: string) =>
+        (await store.queryEntities(query({ failingCheck: checkId }))).items.map(
+          i => i.entityRef,
+        );
+      expect(await failing('has-slo')).toEqual(['component:default/b']);
+      expect(await failing('runbook')).toEqual(['component:default/a']);
+      expect(await failing('two-replicas')).toEqual(['component:default/a']);
     });
 
     it('filters by owner, system, kind and level', async () => {
