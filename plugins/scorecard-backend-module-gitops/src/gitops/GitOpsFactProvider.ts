@@ -104,8 +104,10 @@ function infrastructureDirOf(dir: string): string | undefined {
  * folder's manifests and the database claims of its namespace that are part
  * of it. Each collect call reads the repository once: the tree of apps/ and
  * infrastructure/ (paths and blob ids), then, in one batch, only the blobs
- * not seen before. Parsed files are kept by blob id and each folder's facts
- * by its files' ids, so a folder that did not change costs a lookup.
+ * not seen before. What a file says (a small summary, not its objects) is
+ * kept by path and blob id, and each folder's facts by its files' ids, so a
+ * folder that did not change costs a lookup and a changed one parses only
+ * its changed files.
  */
 export class GitOpsFactProvider implements FactProvider {
   readonly id = 'gitops';

@@ -86,10 +86,13 @@ export function filesToRead(paths: string[]): string[] {
 /**
  * The strings a CI file runs or passes on, by what they are: scripts
  * (GitHub `run`, GitLab `script`) and everything else (`uses`, `with`...).
- * Comments are not included; a file that is not YAML (a Jenkinsfile) is read
- * line by line, comment lines left out.
+ * Comments are not included. A file that is not YAML (a Jenkinsfile), or
+ * does not parse, is read as script lines, comment lines left out.
  */
-function ciStrings(content: string): { scripts: string[]; other: string[] } {
+function ciStrings(
+  file: string,
+  content: string,
+): { scripts: string[]; other: string[] } {
   const scripts: string[] = [];
   const other: string[] = [];
   const walk = (value: unknown, key: string) => {
@@ -104,8 +107,8 @@ function ciStrings(content: string): { scripts: string[]; other: string[] } {
       for (const [k, v] of Object.entries(value)) walk(v, k);
     }
   };
-  const documents = parseAllDocuments(content);
-  if (documents.some(d => d.errors.length)) {
+  const documents = /\.ya?ml$/.test(file) ? parseAllDocuments(content) : [];
+  if (documents.length === 0 || documents.some(d => d.errors.length)) {
     const lines = content
       .split('\n')
       .filter(line => !/^\s*(#|\/\/)/.test(line));
@@ -184,7 +187,7 @@ export function sourceFacts(
 ): Facts {
   const workflows = paths
     .filter(p => WORKFLOW.test(p))
-    .map(p => ciStrings(contents.get(p) ?? ''));
+    .map(p => ciStrings(p, contents.get(p) ?? ''));
   const scripts = workflows.flatMap(w => w.scripts);
   const everything = workflows.flatMap(w => [...w.scripts, ...w.other]);
   const dockerfile = filesToRead(paths).find(p => DOCKERFILE.test(p));
