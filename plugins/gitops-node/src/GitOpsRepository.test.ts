@@ -98,44 +98,23 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     const tree = await repo.tree(['apps', 'infrastructure']);
 
     expect(tree.commitSha).toBe(git(bare, 'rev-parse', 'main'));
-    const dir = 'apps/production/payments';
+    // Each file with the id git gives its content at the head.
+    const file = (name: string) => {
+      const filePath = `apps/production/payments/${name}`;
+      return {
+        path: filePath,
+        blobId: git(bare, 'rev-parse', `main:${filePath}`),
+      };
+    };
     expect(tree.entries).toEqual([
       {
         path: 'apps/.gitkeep',
         blobId: expect.stringMatching(/^[0-9a-f]{40}$/),
       },
-      {
-        path: `${dir}/order-service/deployment.yaml`,
-        blobId: git(
-          bare,
-          'rev-parse',
-          `main:${dir}/order-service/deployment.yaml`,
-        ),
-      },
-      {
-        path: `${dir}/order-service/service.yaml`,
-        blobId: git(
-          bare,
-          'rev-parse',
-          `main:${dir}/order-service/service.yaml`,
-        ),
-      },
-      {
-        path: `${dir}/payment-service/deployment.yaml`,
-        blobId: git(
-          bare,
-          'rev-parse',
-          `main:${dir}/payment-service/deployment.yaml`,
-        ),
-      },
-      {
-        path: `${dir}/payment-service/service.yaml`,
-        blobId: git(
-          bare,
-          'rev-parse',
-          `main:${dir}/payment-service/service.yaml`,
-        ),
-      },
+      file('order-service/deployment.yaml'),
+      file('order-service/service.yaml'),
+      file('payment-service/deployment.yaml'),
+      file('payment-service/service.yaml'),
       { path: 'infrastructure/.gitkeep', blobId: expect.any(String) },
     ]);
 
