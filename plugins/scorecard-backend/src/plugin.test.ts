@@ -341,6 +341,7 @@ describe('scorecard API', () => {
       expect(page.body.totalItems).toBe(4);
 
       expect((await get('/overview?sort=owner')).status).toBe(400);
+      expect((await get('/overview?owner=group:/x')).status).toBe(400);
       expect((await get('/overview?level=platinum')).status).toBe(400);
     });
 

@@ -72,6 +72,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+/** An entity ref from a query parameter; a name alone takes the default kind. */
+function refParam(value: string | undefined, defaultKind: string) {
+  if (!value) return undefined;
+  try {
+    return normalizeRef(value, { defaultKind });
+  } catch (error) {
+    throw new InputError(`"${value}" is not an entity ref: ${error}`);
+  }
+}
+
 /**
  * The scorecard API. Every read needs scorecard.read; routes about one
  * entity also need the caller to see the entity in the catalog (404
@@ -175,10 +185,8 @@ export async function createRouter(options: {
       await service.overview({
         ...query,
         levels: query.level,
-        owner:
-          query.owner && normalizeRef(query.owner, { defaultKind: 'group' }),
-        system:
-          query.system && normalizeRef(query.system, { defaultKind: 'system' }),
+        owner: refParam(query.owner, 'group'),
+        system: refParam(query.system, 'system'),
         kind: query.kind?.toLocaleLowerCase('en-US'),
       }),
     );
