@@ -410,7 +410,7 @@ describe('scorecard API', () => {
       expect((await get('/groups/default/nobody/rollup')).status).toBe(404);
     });
 
-    it('serves the daily history of an entity and of a group', async () => {
+    it('serves the daily history of an entity, a group and the organisation', async () => {
       const history = await get(
         '/entities/component/default/payment-service/history?days=7',
       );
@@ -430,6 +430,15 @@ describe('scorecard API', () => {
       expect(
         (await get('/groups/default/payments-team/history?days=0')).status,
       ).toBe(400);
+
+      const organisation = await get('/history');
+      expect(organisation.body.items).toEqual([
+        {
+          day: day(),
+          entities: 4,
+          levels: { none: 0, bronze: 1, silver: 1, gold: 2 },
+        },
+      ]);
     });
 
     it('serves a badge to signed-in users', async () => {
@@ -449,6 +458,7 @@ describe('scorecard API', () => {
       for (const route of [
         '/checks',
         '/overview',
+        '/history',
         '/entities/component/default/payment-service',
         '/gate/component/default/payment-service?minLevel=bronze',
         '/groups/default/engineering/rollup',

@@ -404,12 +404,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async groupHistory(
-    groupRef: string,
+    groupRef: string | undefined,
     sinceDay: string,
   ): Promise<GroupHistoryPoint[]> {
+    const query = this.db(HISTORY);
+    if (groupRef) query.whereIn('owner', this.#descendants(groupRef));
     const rows: Array<{ day: string; level: EntityLevel; count: unknown }> =
-      await this.db(HISTORY)
-        .whereIn('owner', this.#descendants(groupRef))
+      await query
         .where('day', '>=', sinceDay)
         .groupBy('day', 'level')
         .orderBy('day')

@@ -100,9 +100,12 @@ export interface ScorecardStore {
     entityRef: string,
     sinceDay: string,
   ): Promise<EntityHistoryPoint[]>;
-  /** Per day, the entities owned by the group or a group below it. */
+  /**
+   * Per day, the levels of the entities owned by the group or a group below
+   * it; of every entity without a group.
+   */
   groupHistory(
-    groupRef: string,
+    groupRef: string | undefined,
     sinceDay: string,
   ): Promise<GroupHistoryPoint[]>;
   /** Deletes history before `day`; returns how many rows. */

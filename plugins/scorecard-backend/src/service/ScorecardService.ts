@@ -191,12 +191,13 @@ export class ScorecardService {
     };
   }
 
+  /** A group's level counts per day; without a group, the organisation's. */
   async groupHistory(
-    groupRef: string,
+    groupRef: string | undefined,
     days: number,
-  ): Promise<{ groupRef: string; items: GroupHistoryPoint[] }> {
+  ): Promise<{ groupRef?: string; items: GroupHistoryPoint[] }> {
     return {
-      groupRef,
+      ...(groupRef ? { groupRef } : {}),
       items: await this.#store.groupHistory(groupRef, this.#since(days)),
     };
   }

@@ -242,6 +242,16 @@ export async function createRouter(options: {
     res.json(await service.groupHistory(ref, days));
   });
 
+  // The whole organisation's level counts per day.
+  router.get('/history', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, { permission: scorecardReadPermission });
+    const { days } = parse(historyQuery, req.query);
+    res.json(await service.groupHistory(undefined, days));
+  });
+
   router.get('/gate/:kind/:namespace/:name', async (req, res) => {
     const ref = await reader(req);
     const { minLevel } = parse(gateQuery, req.query);
