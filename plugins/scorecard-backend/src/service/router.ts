@@ -83,10 +83,25 @@ function refParam(value: string | undefined, defaultKind: string) {
 }
 
 /**
- * The scorecard API. Every read needs scorecard.read; routes about one
- * entity also need the caller to see the entity in the catalog (404
- * otherwise). The gate answers 404 for an entity the catalog does not have
- * and 409 NotEvaluatedError for one without results yet.
+ * The scorecard API under /api/scorecard. Every read needs scorecard.read;
+ * routes about one entity or group also need the caller to see it in the
+ * catalog (404 "... is not in the catalog" otherwise).
+ *
+ *   GET    /health                                  open
+ *   GET    /checks                                  { checks, problems, facts }
+ *   GET    /overview?owner&system&level&failingCheck&kind&sort&order&limit&offset
+ *   GET    /history?days                            the organisation per day
+ *   GET    /entities/:kind/:namespace/:name         404 when never evaluated
+ *   POST   /entities/:kind/:namespace/:name/evaluate
+ *   GET    /entities/:kind/:namespace/:name/history?days
+ *   GET    /entities/:kind/:namespace/:name/waivers
+ *   POST   /entities/:kind/:namespace/:name/waivers 201; scorecard.waiver.create
+ *   DELETE /entities/:kind/:namespace/:name/waivers/:id  scorecard.waiver.delete
+ *   GET    /groups/:namespace/:name/rollup?sort&order&limit&offset
+ *   GET    /groups/:namespace/:name/history?days
+ *   GET    /gate/:kind/:namespace/:name?minLevel    404 not in the catalog,
+ *                                                   409 NotEvaluatedError
+ *   GET    /badge/:kind/:namespace/:name            image/svg+xml
  */
 export async function createRouter(options: {
   service: ScorecardService;
