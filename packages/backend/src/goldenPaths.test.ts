@@ -168,6 +168,17 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
       });
       expect(catalogInfo.spec.dependsOn ?? []).toEqual(dependsOn);
 
+      // CI: the scorecard release gate runs before every deploy.
+      const ci = yaml.parse(run.files['source/.github/workflows/ci.yaml']);
+      expect(ci.jobs.deploy.needs).toEqual(['build-and-push', 'release-gate']);
+      const gate = ci.jobs['release-gate'].steps.find((s: { run?: string }) =>
+        s.run?.startsWith('npx --yes @causeway/scorecard-gate '),
+      );
+      // The entity ref comes from the workflow's own variable for the name.
+      const variable = /"component:default\/\$(\w+)"/.exec(gate.run)![1];
+      expect(ci.env[variable]).toBe(name);
+      expect(gate.run).toContain('--min-level "$MIN_LEVEL"');
+
       const manifest = yaml.parse(run.files[`gitops/${dir}/${workload.file}`]);
       expect(manifest).toMatchObject({
         kind: workload.kind,
@@ -196,11 +207,12 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
           file.startsWith('gitops/infrastructure/'),
         ),
       ).toBe(claims.length > 0);
-      // A service's first run also writes its owner's namespace.
+      // Each golden path also writes its owner's namespace (the same files
+      // every time), so a team's first workload may be a service or a job.
       expect(
         'gitops/apps/production/payments-team/_namespace/namespace.yaml' in
           run.files,
-      ).toBe(type === 'service');
+      ).toBe(true);
       expect(run.log).toContain(`${name} is free in the catalog`);
       expect(run.log).toContain('Dry run: would create file://');
       expect(gitops('rev-parse', 'main')).toBe(head);
