@@ -83,6 +83,7 @@ COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.y
 COPY --chown=node:node examples ./examples
 COPY --chown=node:node templates ./templates
 COPY --chown=node:node platform ./platform
+COPY --chown=node:node scorecards ./scorecards
 ENV NODE_ENV=production
 EXPOSE 7007
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -5,6 +5,7 @@
 #   dependencies: skeleton.tar.gz + root manifests, yarn workspaces focus
 #                 --all --production
 #   runtime:      bundle.tar.gz, app-config*.yaml, examples/, templates/, platform/,
+#                 scorecards/,
 #                 catalog-info.yaml, data/
 # Then starts the bundle as the image's CMD does, with plain node: first with
 # the embedded default (SQLite), then with app-config.production.yaml against
@@ -71,7 +72,7 @@ pass "dependencies: production dependencies installed from the skeleton"
 # --- runtime stage ---------------------------------------------------------
 tar xzf "$work/bundle.tar.gz" -C "$image"
 cp app-config.yaml app-config.production.yaml catalog-info.yaml "$image/"
-cp -r examples templates platform "$image/"
+cp -r examples templates platform scorecards "$image/"
 mkdir -p "$image/data"
 # Every workspace package must load from its built dist with plain node.
 # shellcheck disable=SC2016 # JavaScript, not shell
@@ -164,6 +165,12 @@ pass "embedded default: the GitOps actions render and validate manifests and a c
 git --git-dir "$image/data/git/gitops.git" rev-parse --verify -q main >/dev/null ||
   fail "embedded default: data/git/gitops.git was not created"
 pass "embedded default: the GitOps repository was created at data/git/gitops.git"
+# The scorecard reads its checks from scorecards/ in the image.
+curl -fsS -H "Authorization: Bearer $token" "$base/api/scorecard/checks" >"$work/checks.json" 2>>"$work/sqlite.log" ||
+  fail "embedded default: GET /api/scorecard/checks failed"
+checks="$(node -pe 'const c = JSON.parse(require("fs").readFileSync(0)); c.problems.length ? "problems: " + JSON.stringify(c.problems) : c.checks.length' <"$work/checks.json")"
+[ "$checks" -ge 30 ] 2>/dev/null || fail "embedded default: the scorecard loaded $checks checks, expected 30 or more"
+pass "embedded default: the scorecard loads its $checks checks from scorecards/"
 stop_backend
 
 # --- production config: PostgreSQL, GitHub sign-in, a GitOps remote path -----

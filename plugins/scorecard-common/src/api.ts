@@ -5,7 +5,9 @@ import { FactValue } from './rules';
 
 export type CheckStatus = 'pass' | 'fail' | 'waived' | 'not-applicable';
 
+/** A waiver as recorded: revoked, never deleted, so every one stays on record. */
 export type Waiver = {
+  id: string;
   entityRef: string;
   checkId: string;
   reason: string;
@@ -13,6 +15,10 @@ export type Waiver = {
   expiresOn: string;
   createdBy: string;
   createdAt: string;
+  revokedBy?: string;
+  revokedAt?: string;
+  /** Counts now: not revoked and not past expiresOn (in lists of waivers). */
+  active?: boolean;
 };
 
 export type CheckResult = {

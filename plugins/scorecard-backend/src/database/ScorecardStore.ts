@@ -69,11 +69,7 @@ export type EntityQueryResult = {
 };
 
 /** A waiver as recorded: waivers are revoked, never deleted. */
-export type WaiverRecord = Waiver & {
-  id: string;
-  revokedBy?: string;
-  revokedAt?: string;
-};
+export type WaiverRecord = Omit<Waiver, 'active'>;
 
 export type GroupEdge = { ancestor: string; descendant: string };
 

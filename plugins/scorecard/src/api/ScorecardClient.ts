@@ -29,13 +29,7 @@ export type ChecksResponse = {
 };
 
 /** A waiver as stored, with the id it is revoked by. */
-export type StoredWaiver = Waiver & {
-  id: string;
-  /** False once revoked or past expiresOn. */
-  active?: boolean;
-  revokedBy?: string;
-  revokedAt?: string;
-};
+export type StoredWaiver = Waiver;
 
 export type NewWaiver = {
   checkId: string;

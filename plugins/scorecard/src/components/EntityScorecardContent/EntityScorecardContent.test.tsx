@@ -44,6 +44,7 @@ const evaluated = scorecard({
       status: 'waived',
       values: { 'gitops.hasPodDisruptionBudget': false },
       waiver: {
+        id: 'waiver-7',
         entityRef: ENTITY_REF,
         checkId: 'has-pdb',
         reason: 'Singleton by design until the Q3 migration.',
@@ -148,6 +149,7 @@ describe('EntityScorecardContent', () => {
 
   it('waives a failing check with a reason and a future expiry, and shows it waived', async () => {
     const waiver = {
+      id: 'waiver-9',
       entityRef: ENTITY_REF,
       checkId: 'two-replicas',
       reason: 'Scaling up in Q2.',
@@ -239,12 +241,12 @@ describe('EntityScorecardContent', () => {
       getWaivers: jest.fn(async () => [
         // An earlier waiver of the same check, revoked since.
         {
-          id: 'waiver-3',
           ...evaluated.results[2].waiver!,
+          id: 'waiver-3',
           active: false,
           revokedAt: '2026-01-20T00:00:00Z',
         },
-        { id: 'waiver-7', ...evaluated.results[2].waiver!, active: true },
+        { ...evaluated.results[2].waiver!, active: true },
       ]),
     });
     renderTab(api);
@@ -264,9 +266,7 @@ describe('EntityScorecardContent', () => {
   it('offers neither Waive nor Revoke to users the policy does not allow', async () => {
     const api = scorecardApiMock({
       getEntityScorecard: jest.fn(async () => evaluated),
-      getWaivers: jest.fn(async () => [
-        { id: 'waiver-7', ...evaluated.results[2].waiver! },
-      ]),
+      getWaivers: jest.fn(async () => [evaluated.results[2].waiver!]),
     });
     renderTab(api, { allowed: false });
 
