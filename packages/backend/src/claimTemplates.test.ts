@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import yaml from 'yaml';
-import { eventually } from './__testUtils__/apiClient';
+import { apiClient, eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
+import { signInAs } from './__testUtils__/testSignInProvider';
 import {
   dryRun,
   goldenPathValues,
@@ -251,6 +252,32 @@ describe.each(backendDatabaseIds)('claim golden paths on %s', databaseId => {
     expect(run.failedStep).toBe('preflight');
     expect(run.log).toContain(
       'name: payment-service is taken in the catalog by component:default/payment-service, owned by group:default/payments-team',
+    );
+    expect(gitops('rev-parse', 'main')).toBe(head);
+  });
+
+  it('refuses to change a service of another team, before anything is written', async () => {
+    const head = gitops('rev-parse', 'main');
+    const [postgres] = claimPaths;
+    // Dave is in orders-team; the service belongs to payments-team.
+    const asDave = apiClient(
+      started.backend.baseUrl,
+      await signInAs(started.backend.baseUrl, 'dave'),
+    );
+
+    const run = await runTemplate(
+      asDave,
+      'template:default/postgres-database',
+      {
+        ...values(postgres),
+        name: 'not-my-db',
+      },
+    );
+
+    expect(run.status).toBe('failed');
+    expect(run.failedStep).toBe('preflight');
+    expect(run.log).toContain(
+      `changes: you may not change component:default/${service.name}: only its owners and platform admins may`,
     );
     expect(gitops('rev-parse', 'main')).toBe(head);
   });

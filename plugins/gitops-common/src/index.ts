@@ -91,3 +91,4 @@ export type {
   WorkloadKind,
   WorkloadView,
 } from './parse/manifestView';
+export { gitopsServiceUpdatePermission } from './permissions';

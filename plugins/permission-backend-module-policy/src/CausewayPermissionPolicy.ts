@@ -72,6 +72,8 @@ const ownedEntityPermissions = [
   // Waive a scorecard check for an entity, or withdraw the waiver.
   'scorecard.waiver.create',
   'scorecard.waiver.delete',
+  // Golden paths that change an existing service's GitOps files (claims).
+  'gitops.service.update',
 ];
 
 /** Scaffolder task permissions a user holds on the tasks they started. */
@@ -86,7 +88,8 @@ export type CausewayPermissionPolicyOptions = {
 /**
  * Members of the platform admin groups may do everything. Everyone else may
  * read the catalog and scorecards, run templates, see clusters, and refresh,
- * unregister or waive scorecard checks of the entities their own groups own. Anything not named here is denied,
+ * unregister, change (through golden paths) or waive scorecard checks of the
+ * entities their own groups own. Anything not named here is denied,
  * so a permission added by a new plugin is admin-only until it is listed.
  */
 export class CausewayPermissionPolicy implements PermissionPolicy {

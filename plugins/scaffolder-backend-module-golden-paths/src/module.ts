@@ -25,11 +25,20 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         catalog: catalogServiceRef,
         repository: gitopsRepositoryServiceRef,
         host: localGitHostServiceRef,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config, catalog, repository, host }) {
+      async init({
+        scaffolder,
+        config,
+        catalog,
+        repository,
+        host,
+        permissions,
+      }) {
         scaffolder.addActions(
           createPreflightAction({
             catalog,
+            permissions,
             repository,
             host,
             sourceHost: sourceHostFromConfig(config),

@@ -9,6 +9,8 @@ import {
   GitOpsRepository,
   LocalGitHost,
 } from '@causeway/plugin-gitops-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { gitopsServiceUpdatePermission } from '@causeway/plugin-gitops-common';
 import { createPreflightAction } from './preflight';
 
 const logger = mockServices.logger.mock();
@@ -48,9 +50,13 @@ describe('causeway:service:preflight', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  const action = (sourceHost: any = { type: 'local' }) =>
+  const action = (
+    sourceHost: any = { type: 'local' },
+    permissions = mockServices.permissions(),
+  ) =>
     createPreflightAction({
       catalog,
+      permissions,
       repository,
       host,
       sourceHost,
@@ -162,6 +168,36 @@ describe('causeway:service:preflight', () => {
       ),
     ).rejects.toThrow(
       'Cannot create old-api: name: a source repository named old-api already exists on the local git host; name: apps/production/payments-team/old-api already exists in the GitOps repository',
+    );
+  });
+
+  it('refuses to change a service the user may not change, asking the permission policy', async () => {
+    const permissions = mockServices.permissions.mock({
+      authorize: async () => [{ result: AuthorizeResult.DENY }],
+    });
+    await expect(
+      action(undefined, permissions).handler(
+        createMockActionContext<any>({
+          input: {
+            name: 'payments-cache',
+            kind: 'Resource',
+            owner: 'payments-team',
+            sourceRepository: false,
+            changes: 'payment-service',
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      'Cannot create payments-cache: changes: you may not change component:default/payment-service: only its owners and platform admins may',
+    );
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: gitopsServiceUpdatePermission,
+          resourceRef: 'component:default/payment-service',
+        },
+      ],
+      expect.anything(),
     );
   });
 

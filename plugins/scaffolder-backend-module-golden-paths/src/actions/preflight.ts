@@ -3,10 +3,16 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { gitopsLayout, KUBERNETES_NAME } from '@causeway/plugin-gitops-common';
+import {
+  gitopsLayout,
+  gitopsServiceUpdatePermission,
+  KUBERNETES_NAME,
+} from '@causeway/plugin-gitops-common';
 import { GitOpsRepository, LocalGitHost } from '@causeway/plugin-gitops-node';
 import { SourceHostConfig } from '../sourceHost';
 import { examples } from './preflight.examples';
@@ -37,6 +43,7 @@ function ref(
  */
 export function createPreflightAction(options: {
   catalog: CatalogService;
+  permissions: PermissionsService;
   repository: GitOpsRepository;
   host: LocalGitHost;
   sourceHost: SourceHostConfig;
@@ -69,6 +76,13 @@ export function createPreflightAction(options: {
             .boolean()
             .default(true)
             .describe('Whether a new source repository is created'),
+        changes: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'An existing entity whose GitOps files the run changes (e.g. the service a claim is added to): the user must be allowed gitops.service.update on it',
+            ),
       },
       output: {
         entityRef: z => z.string(),
@@ -118,13 +132,14 @@ export function createPreflightAction(options: {
         ...candidates,
       ];
 
+      const credentials = await ctx.getInitiatorCredentials();
       // One catalog round trip, as the user: they must be able to see them.
       const { items } = await catalog.getEntitiesByRefs(
         {
           entityRefs: refs,
           fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
         },
-        { credentials: await ctx.getInitiatorCredentials() },
+        { credentials },
       );
       const [ownerEntity, systemEntity] = items;
       if (ownerEntity?.kind !== 'Group') {
@@ -177,6 +192,20 @@ export function createPreflightAction(options: {
         const { files } = await repository.snapshot(dir);
         if (files.length > 0) {
           problems.push(`name: ${dir} already exists in the GitOps repository`);
+        }
+      }
+      if (ctx.input.changes) {
+        const changed = stringifyEntityRef(
+          ref(ctx.input.changes, 'component', 'changes'),
+        );
+        const [decision] = await options.permissions.authorize(
+          [{ permission: gitopsServiceUpdatePermission, resourceRef: changed }],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          problems.push(
+            `changes: you may not change ${changed}: only its owners and platform admins may`,
+          );
         }
       }
       if (problems.length) {
