@@ -27,6 +27,7 @@ import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import gitopsBackend from '@causeway/plugin-gitops-backend';
 import scorecardBackend from '@causeway/plugin-scorecard-backend';
 import scorecardBackendModuleGitops from '@causeway/plugin-scorecard-backend-module-gitops';
+import scorecardBackendModuleKubernetes from '@causeway/plugin-scorecard-backend-module-kubernetes';
 import eventsBackend from '@backstage/plugin-events-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
@@ -74,6 +75,8 @@ export const backendFeatures: BackendFeature[] = [
   scorecardBackend,
   // Facts from the GitOps repository and the services' source repositories.
   scorecardBackendModuleGitops,
+  // Facts from the live clusters of kubernetes.clusterLocatorMethods.
+  scorecardBackendModuleKubernetes,
 
   // Lets the catalog and signals hear about changes made in other processes.
   eventsBackend,

@@ -58,10 +58,27 @@ const CATALOG_FACTS: Array<[string, FactType]> = [
   ['dependsOnCount', 'number'],
 ];
 
+/** The cluster facts (scorecard-backend-module-kubernetes). */
+const CLUSTER_FACTS: Array<[string, FactType]> = [
+  ['configured', 'boolean'],
+  ['reachable', 'boolean'],
+  ['deployed', 'boolean'],
+  ['desiredReplicas', 'number'],
+  ['availableReplicas', 'number'],
+  ['unavailableReplicas', 'number'],
+  ['podRestarts', 'number'],
+  ['podsNotReady', 'number'],
+];
+
 const facts = new Map<string, FactDefinition>(
   [
     ...CATALOG_FACTS.map(([name, type]) => ({
       name: `catalog.${name}`,
+      type,
+      description: name,
+    })),
+    ...CLUSTER_FACTS.map(([name, type]) => ({
+      name: `cluster.${name}`,
       type,
       description: name,
     })),
