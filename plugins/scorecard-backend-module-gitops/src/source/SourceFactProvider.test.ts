@@ -17,7 +17,7 @@ const GOLDEN_PATH_SOURCE = {
   'source.hasCiWorkflow': true,
   'source.ciRunsSecurityScan': true,
   'source.ciDeploysByDigest': true,
-  'source.ciCallsReleaseGate': false,
+  'source.ciCallsReleaseGate': true,
   'source.hasDockerfile': true,
   'source.dockerfileRunsAsNonRoot': true,
   'source.dockerfileBaseImagesPinned': true,
@@ -71,7 +71,7 @@ CMD ["node", "/app/main.js"]
     provider = new SourceFactProvider({ host, logger });
   });
 
-  it('reports what the service-nodejs skeleton gives a service: CI that scans and deploys by digest, a pinned non-root image, tests and a README', async () => {
+  it('reports what the service-nodejs skeleton gives a service: CI that scans, passes the release gate and deploys by digest, a pinned non-root image, tests and a README', async () => {
     const facts = await provider.collect([located('payment-service')]);
     expect(facts.get('component:default/payment-service')).toEqual(
       GOLDEN_PATH_SOURCE,

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -105,13 +106,15 @@ function refParam(value: string | undefined, defaultKind: string) {
  */
 export async function createRouter(options: {
   service: ScorecardService;
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
   /** Serve badges without sign-in (scorecard.badges.public). */
   publicBadges: boolean;
 }): Promise<express.Router> {
-  const { service, httpAuth, permissions, catalog, publicBadges } = options;
+  const { service, auth, httpAuth, permissions, catalog, publicBadges } =
+    options;
 
   const authorize = async (
     credentials: BackstageCredentials,
@@ -127,14 +130,21 @@ export async function createRouter(options: {
     }
   };
 
-  /** The caller's ref for an entity in the path, if the catalog shows it to them. */
+  /** The ref of an entity in the path, if the catalog shows it to the caller. */
   const visibleEntity = async (
     credentials: BackstageCredentials,
     ref: string,
   ) => {
     const { items } = await catalog.getEntitiesByRefs(
       { entityRefs: [ref], fields: ['kind'] },
-      { credentials },
+      {
+        // A user sees what the catalog shows them. A service (a CI pipeline's
+        // token, which may be restricted to this plugin) is not filtered by
+        // the catalog's permissions, so ask as the scorecard itself.
+        credentials: auth.isPrincipal(credentials, 'user')
+          ? credentials
+          : await auth.getOwnServiceCredentials(),
+      },
     );
     if (!items[0]) throw new NotFoundError(`${ref} is not in the catalog`);
     return ref;
