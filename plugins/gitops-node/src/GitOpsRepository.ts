@@ -263,27 +263,8 @@ export class GitOpsRepository {
           '-m',
           options.message,
         ]);
-        const sha = await git(['rev-parse', 'HEAD']);
-        try {
-          await git([
-            'push',
-            '--quiet',
-            'origin',
-            `HEAD:refs/heads/${this.#branch}`,
-          ]);
-        } catch (error) {
-          if (error instanceof GitCommandError && RACE.test(error.stderr)) {
-            continue;
-          }
-          throw this.#explain(error, 'push to');
-        }
-        const result = {
-          commitSha: sha,
-          changed: true,
-          branch: this.#branch,
-          files,
-          link: this.#link(sha),
-        };
+        const result = await this.#pushHead(git, this.#branch, files);
+        if (!result) continue;
         await this.#onPublished?.(result).catch(() => undefined);
         return result;
       }
@@ -393,14 +374,18 @@ export class GitOpsRepository {
       ['-c', 'commit.gpgsign=false', 'commit', '--quiet', '-m', change.message],
       change.author,
     );
+    return this.#pushHead(git, targetBranch, files);
+  }
+
+  /** Pushes the new HEAD to a branch; undefined when another writer was first. */
+  async #pushHead(
+    git: (args: string[]) => Promise<string>,
+    branch: string,
+    files: string[],
+  ): Promise<GitOpsPublishResult | undefined> {
     const sha = await git(['rev-parse', 'HEAD']);
     try {
-      await git([
-        'push',
-        '--quiet',
-        'origin',
-        `HEAD:refs/heads/${targetBranch}`,
-      ]);
+      await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`]);
     } catch (error) {
       if (error instanceof GitCommandError && RACE.test(error.stderr)) {
         return undefined;
@@ -410,7 +395,7 @@ export class GitOpsRepository {
     return {
       commitSha: sha,
       changed: true,
-      branch: targetBranch,
+      branch,
       files,
       link: this.#link(sha),
     };
