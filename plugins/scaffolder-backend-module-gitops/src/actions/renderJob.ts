@@ -1,15 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildJobManifests,
-  gitopsLayout,
   GitOpsSource,
   makeJobSpecSchema,
   parseJobSpec,
   PlatformPolicy,
-  validateManifests,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderJob.examples';
-import { writeManifests } from './writeManifests';
+import { writeWorkload } from './writeManifests';
 
 /**
  * gitops:job:render: turns a few typed inputs into a scheduled job's
@@ -55,26 +53,15 @@ export function createRenderJobAction(options: {
         policy: options.policy,
         gitops: options.gitops,
       });
-      validateManifests(files);
-
-      await writeManifests(ctx.workspacePath, targetPath, files);
-      warnings.forEach(warning => ctx.logger.warn(warning));
-      ctx.logger.info(
-        `Rendered ${files.length} objects for the job ${spec.name} (${
-          spec.schedule
-        }${
+      await writeWorkload(ctx, {
+        targetPath,
+        spec,
+        files,
+        warnings,
+        description: `the job ${spec.name} (${spec.schedule}${
           spec.timeZone ? ` ${spec.timeZone}` : ''
-        }), all valid against their schemas`,
-      );
-      ctx.output(
-        'serviceDir',
-        gitopsLayout.serviceDir(spec.environment, spec.namespace, spec.name),
-      );
-      ctx.output(
-        'files',
-        files.map(f => f.path),
-      );
-      ctx.output('warnings', warnings);
+        })`,
+      });
     },
   });
 }

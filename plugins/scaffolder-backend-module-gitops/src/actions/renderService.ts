@@ -1,14 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   buildServiceManifests,
-  gitopsLayout,
   makeServiceSpecSchema,
   parseServiceSpec,
   PlatformPolicy,
-  validateManifests,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderService.examples';
-import { writeManifests } from './writeManifests';
+import { writeWorkload } from './writeManifests';
 
 /**
  * gitops:service:render: turns a few typed inputs into a service's validated
@@ -54,24 +52,13 @@ export function createRenderServiceAction(options: {
         policy: options.policy,
         gitops: options.gitops,
       });
-      validateManifests(files);
-
-      await writeManifests(ctx.workspacePath, targetPath, files);
-      for (const warning of warnings) {
-        ctx.logger.warn(warning);
-      }
-      ctx.logger.info(
-        `Rendered ${files.length} objects for ${spec.name}, all valid against their schemas`,
-      );
-      ctx.output(
-        'serviceDir',
-        gitopsLayout.serviceDir(spec.environment, spec.namespace, spec.name),
-      );
-      ctx.output(
-        'files',
-        files.map(f => f.path),
-      );
-      ctx.output('warnings', warnings);
+      await writeWorkload(ctx, {
+        targetPath,
+        spec,
+        files,
+        warnings,
+        description: spec.name,
+      });
     },
   });
 }

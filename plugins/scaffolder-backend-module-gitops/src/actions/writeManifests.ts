@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import {
+  gitopsLayout,
   ManifestFile,
   manifestFileContents,
+  validateManifests,
 } from '@causeway/plugin-gitops-common';
 
 /**
@@ -21,4 +23,42 @@ export async function writeManifests(
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(target, file.content);
   }
+}
+
+/**
+ * What the render actions share once they have built a workload's files:
+ * validate them all, write them only then, and report the folder, the files
+ * and the warnings as the action's outputs.
+ */
+export async function writeWorkload(
+  ctx: {
+    workspacePath: string;
+    logger: { info(message: string): void; warn(message: string): void };
+    output(name: 'serviceDir' | 'files' | 'warnings', value: any): void;
+  },
+  workload: {
+    targetPath: string;
+    spec: { name: string; namespace: string; environment: string };
+    files: ManifestFile[];
+    warnings: string[];
+    /** e.g. "refund-api" or "the job invoice-export (30 2 * * *)" */
+    description: string;
+  },
+): Promise<void> {
+  const { spec, files, warnings } = workload;
+  validateManifests(files);
+  await writeManifests(ctx.workspacePath, workload.targetPath, files);
+  warnings.forEach(warning => ctx.logger.warn(warning));
+  ctx.logger.info(
+    `Rendered ${files.length} objects for ${workload.description}, all valid against their schemas`,
+  );
+  ctx.output(
+    'serviceDir',
+    gitopsLayout.serviceDir(spec.environment, spec.namespace, spec.name),
+  );
+  ctx.output(
+    'files',
+    files.map(f => f.path),
+  );
+  ctx.output('warnings', warnings);
 }
