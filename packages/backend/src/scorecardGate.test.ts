@@ -75,12 +75,10 @@ describe.each(backendDatabaseIds)(
           [GATE, ...args],
           { env: childEnv, cwd: repoRoot },
           (error, stdout, stderr) => {
-            const code =
-              error && typeof error.code === 'number'
-                ? error.code
-                : error
-                ? null
-                : 0;
+            // A number when the gate exited with one, null when it was killed.
+            let code: number | null = 0;
+            if (error)
+              code = typeof error.code === 'number' ? error.code : null;
             outputs.push(stdout, stderr);
             resolve({ code, stdout, stderr });
           },
@@ -118,8 +116,8 @@ describe.each(backendDatabaseIds)(
       // The first evaluation, as CI would see it: the gate stops saying
       // "not in the catalog" or "not evaluated" for payment-service.
       let last: GateRun | undefined;
-      for (const started = Date.now(); last?.code !== 0; ) {
-        if (Date.now() - started > 150_000) {
+      for (const since = Date.now(); last?.code !== 0; ) {
+        if (Date.now() - since > 150_000) {
           throw new Error(
             `The gate never passed payment-service: ${JSON.stringify(last)}`,
           );
