@@ -35,8 +35,9 @@ describe('creating a service from a golden path in a browser', () => {
     await page.getByText('Golden paths').first().waitFor();
 
     await page.goto(`${portal.baseUrl}/create`);
+    // Each template is a card; the page section around them is not.
     const card = page
-      .locator('article, .MuiCard-root')
+      .locator('.MuiCard-root')
       .filter({ hasText: 'Node.js service (TypeScript)' })
       .first();
     await card.getByRole('button', { name: /choose/i }).click();

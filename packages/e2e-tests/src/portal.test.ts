@@ -30,8 +30,19 @@ describe('the portal in a browser', () => {
     await page.getByRole('button', { name: /enter/i }).click();
 
     await page.getByText('Golden paths').first().waitFor();
-    // The guest is in payments-team (examples/org.yaml).
-    await page.getByRole('link', { name: 'payment-service' }).first().waitFor();
+    // The guest is in payments-team (examples/org.yaml). Signed in before the
+    // demo organisation has loaded on first start, the session has no groups
+    // yet; a reload signs in again, as a user would.
+    const service = page.getByRole('link', { name: 'payment-service' }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await service.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 9) throw error;
+        await page.reload();
+      }
+    }
   });
 
   it('lists the demo services in the catalog', async () => {
