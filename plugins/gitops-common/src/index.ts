@@ -91,4 +91,24 @@ export type {
   WorkloadKind,
   WorkloadView,
 } from './parse/manifestView';
+export { computeDrift } from './drift/computeDrift';
 export { gitopsServiceUpdatePermission } from './permissions';
+export { NO_CLUSTER_MESSAGE } from './api';
+export type {
+  ClaimClusterState,
+  ClaimConditionView,
+  ClaimInfrastructureView,
+  ClusterDriftView,
+  ClusterError,
+  ClusterErrorReason,
+  ClustersState,
+  DriftDifference,
+  DriftStatus,
+  DriftSummary,
+  GitOpsCommitView,
+  GitOpsFileView,
+  GitOpsView,
+  InfrastructureView,
+  ObjectDrift,
+  ObjectRef,
+} from './api';

@@ -8,6 +8,8 @@ export type PlatformApi = {
   kind: string;
   /** The claim's apiVersion, e.g. platform.causeway.dev/v1alpha1 (the referenceable version). */
   apiVersion: string;
+  /** The claim's resource name in API paths, e.g. postgresqlinstances. */
+  claimPlural: string;
   /** The XRD's name, for messages. */
   definition: string;
   /** The OpenAPI v3 schema of the claim, from the XRD. */
@@ -45,6 +47,11 @@ export function parsePlatformApi(xrd: any): PlatformApi {
   if (typeof claimKind !== 'string') {
     throw fail(name, 'spec.claimNames.kind is missing, so it offers no claim');
   }
+  // Required by Kubernetes too (a CRD's names.plural); the API path of claims.
+  const claimPlural = xrd.spec.claimNames.plural;
+  if (typeof claimPlural !== 'string') {
+    throw fail(name, 'spec.claimNames.plural is missing');
+  }
   const versions: any[] = xrd.spec?.versions ?? [];
   const version =
     versions.find(v => v.referenceable) ?? versions.find(v => v.served);
@@ -55,6 +62,7 @@ export function parsePlatformApi(xrd: any): PlatformApi {
   return {
     kind: claimKind,
     apiVersion: `${xrd.spec.group}/${version.name}`,
+    claimPlural,
     definition: name,
     schema,
     connectionSecretKeys: xrd.spec.connectionSecretKeys ?? [],

@@ -51,6 +51,19 @@ describe('viewManifests', () => {
         readinessProbe: true,
         livenessProbe: true,
         startupProbe: false,
+        probes: {
+          readiness: {
+            httpGet: { path: '/health/ready', port: 'http' },
+            periodSeconds: 5,
+            failureThreshold: 3,
+          },
+          liveness: {
+            httpGet: { path: '/health/live', port: 'http' },
+            initialDelaySeconds: 10,
+            periodSeconds: 10,
+            failureThreshold: 3,
+          },
+        },
         runsAsNonRoot: true,
         readOnlyRootFilesystem: true,
         privilegeEscalationDisabled: true,

@@ -27,6 +27,12 @@ export type ContainerView = {
   readinessProbe: boolean;
   livenessProbe: boolean;
   startupProbe: boolean;
+  /** The probes as written; a probe the container leaves out is absent. */
+  probes: {
+    readiness?: Record<string, unknown>;
+    liveness?: Record<string, unknown>;
+    startup?: Record<string, unknown>;
+  };
   /** runAsNonRoot, or a runAsUser other than 0. */
   runsAsNonRoot: boolean;
   readOnlyRootFilesystem: boolean;
@@ -248,6 +254,11 @@ function containerView(
     readinessProbe: isRecord(c.readinessProbe),
     livenessProbe: isRecord(c.livenessProbe),
     startupProbe: isRecord(c.startupProbe),
+    probes: {
+      ...(isRecord(c.readinessProbe) ? { readiness: c.readinessProbe } : {}),
+      ...(isRecord(c.livenessProbe) ? { liveness: c.livenessProbe } : {}),
+      ...(isRecord(c.startupProbe) ? { startup: c.startupProbe } : {}),
+    },
     runsAsNonRoot:
       runAsNonRoot === true ||
       (runAsNonRoot !== false &&
