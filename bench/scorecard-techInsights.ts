@@ -42,8 +42,8 @@ import {
 import {
   CLUSTER_FACTS,
   ClusterFactProvider,
-  readClusterConfigs,
 } from '@causeway/plugin-scorecard-backend-module-kubernetes';
+import { readClusterConfigs } from '@causeway/plugin-gitops-node';
 import {
   CheckDefinition,
   Comparison,

@@ -104,6 +104,8 @@ const ROUNDS = Number(process.env.SCORECARD_BENCH_ROUNDS ?? 3);
 const LOG_LEVEL = (process.env.SCORECARD_BENCH_LOG ?? 'error') as 'error';
 const LOAD_REQUESTS = 2000;
 const IN_FLIGHT = 20;
+/** The release gate's caller in CI: a static token restricted to the scorecard. */
+const CI_TOKEN = 'bench-ci-gate-token-0123456789abcdef';
 const CHANGES = 10;
 const REEVALUATIONS = 50;
 const SINGLE_CHECK_RUNS = 100;
@@ -315,7 +317,7 @@ type Result = {
   reevaluateApi: number[];
   reevaluateInProcess: number[];
   reevaluateProfile: Profile;
-  apis: Record<'overview' | 'gate' | 'badge', Stats[]>;
+  apis: Record<'overview' | 'gate' | 'gateCi' | 'badge', Stats[]>;
   gateAlone: number[];
   gateProfile: Profile;
   overviewAlone: number[];
@@ -370,6 +372,17 @@ async function benchDatabase(
     })),
     config: {
       auth: { providers: { test: {} }, keyStore: { provider: 'memory' } },
+      backend: {
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token: CI_TOKEN, subject: 'ci-gate' },
+              accessRestrictions: [{ plugin: 'scorecard' }],
+            },
+          ],
+        },
+      },
       gitops: { repository: { url: gitopsCopy } },
       goldenPaths: { sourceHost: { path: fixture.sourceRepositories } },
       // No background work but what is measured: the catalog does not
@@ -688,17 +701,25 @@ async function benchDatabase(
         .map(([l, ms]) => `${l} ${millis(ms)}`)
         .join(', ')}`,
     );
-    const apiStats: Result['apis'] = { overview: [], gate: [], badge: [] };
+    const apiStats: Result['apis'] = {
+      overview: [],
+      gate: [],
+      gateCi: [],
+      badge: [],
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const name of ['overview', 'gate', 'badge'] as const) {
+      for (const name of ['overview', 'gate', 'gateCi', 'badge'] as const) {
+        // gateCi: the gate as a CI pipeline calls it, with the static token.
+        const requests = requestsOf[name === 'gateCi' ? 'gate' : name];
+        const as = name === 'gateCi' ? CI_TOKEN : readerToken;
         await runLoad({
-          requests: requestsOf[name]().slice(0, 100),
-          token: readerToken,
+          requests: requests().slice(0, 100),
+          token: as,
           concurrency: IN_FLIGHT,
         });
         const result = await runLoad({
-          requests: requestsOf[name](),
-          token: readerToken,
+          requests: requests(),
+          token: as,
           concurrency: IN_FLIGHT,
         });
         if (Object.keys(result.statuses).some(s => s !== '200')) {
@@ -936,7 +957,9 @@ function report(r: Result): string {
   ) => {
     const s = medianOf(r.apis[api], round => round.p95);
     return [
-      `GET /${api}, ${LOAD_REQUESTS} requests, ${IN_FLIGHT} in flight`,
+      api === 'gateCi'
+        ? `GET /gate as CI (static token), ${LOAD_REQUESTS} requests, ${IN_FLIGHT} in flight`
+        : `GET /${api} as a user, ${LOAD_REQUESTS} requests, ${IN_FLIGHT} in flight`,
       `p50 ${millis(s.p50)} · p95 ${millis(s.p95)} · p99 ${millis(
         s.p99,
       )} (${s.rps.toFixed(0)} req/s); p95 of rounds: ${list(
@@ -1017,6 +1040,7 @@ function report(r: Result): string {
       100,
     ),
     apiRow('gate', '—', 50),
+    apiRow('gateCi', '—', 50),
     apiRow('badge', '—'),
     [
       'Facts of every entity stored',

@@ -35,6 +35,11 @@ describe.each(backendDatabaseIds)(
         encoding: 'utf8',
       }).trim();
     const entity = (ref: string) => started.entity(ref);
+    /** The scorecard's source reads (GithubUrlReader.readTree). */
+    const isScorecardRead = (call: string) =>
+      /^GET \/repos\/\{owner\}\/\{repo\}(\/commits\/\{ref\}\/status|\/tarball\/\{ref\}) /.test(
+        call,
+      );
     /**
      * The stand-in's calls since `from`, as `ROUTE STATUS`, leaving out the
      * catalog's re-reads of other repositories.
@@ -114,10 +119,13 @@ describe.each(backendDatabaseIds)(
         'backstage.io/source-location': `url:https://${standIn.host}/${ORG}/refund-api`,
       });
 
-      // What publish:github and the catalog asked of GitHub, in order.
+      // What publish:github and the catalog asked of GitHub, in order (the
+      // scorecard's reads of the source, when it got there, are apart).
       const reading = 'GET /repos/{owner}/{repo}/contents/{path}';
       const calls = callsSince(from, 'refund-api');
-      expect(calls.filter(c => !c.startsWith(reading))).toEqual([
+      expect(
+        calls.filter(c => !c.startsWith(reading) && !isScorecardRead(c)),
+      ).toEqual([
         // The preflight: is the name free in the org?
         'GET /repos/{owner}/{repo} 404',
         'GET /users/{username} 200',
@@ -215,6 +223,93 @@ describe.each(backendDatabaseIds)(
       // The token stays out of what the user sees.
       expect(run.log).not.toContain(standIn.token);
       expect(JSON.stringify(run.output)).not.toContain(standIn.token);
+    });
+
+    it("grades the new service's source read from GitHub: its CI scans, gates and deploys by digest, its Dockerfile is pinned and non-root", async () => {
+      const from = standIn.requests.length;
+      const evaluated = await started.asAlice(
+        'POST',
+        '/api/scorecard/entities/component/default/refund-api/evaluate',
+      );
+      expect([evaluated.status, evaluated.body.error?.message]).toEqual([
+        200,
+        undefined,
+      ]);
+      const result = (id: string) =>
+        evaluated.body.results.find((r: any) => r.checkId === id);
+      expect(result('source-readable')).toMatchObject({
+        status: 'pass',
+        values: { 'source.readable': true },
+      });
+      for (const [id, fact] of [
+        ['ci-workflow', 'source.hasCiWorkflow'],
+        ['ci-release-gate', 'source.ciCallsReleaseGate'],
+        ['ci-deploys-by-digest', 'source.ciDeploysByDigest'],
+        ['ci-security-scan', 'source.ciRunsSecurityScan'],
+        ['dockerfile-non-root', 'source.dockerfileRunsAsNonRoot'],
+        ['dockerfile-base-images-pinned', 'source.dockerfileBaseImagesPinned'],
+        ['has-tests', 'source.hasTests'],
+        ['has-readme', 'source.hasReadme'],
+      ]) {
+        expect({ id, ...result(id) }).toMatchObject({
+          id,
+          status: 'pass',
+          values: { [fact]: true },
+        });
+      }
+
+      // A regression pushed to GitHub is seen at the next evaluation: the
+      // etag (the commit) moved, so the archive is read again.
+      const work = fs.mkdtempSync(
+        path.join(started.backend.reposPath, '..', 'w-'),
+      );
+      const clone = (...args: string[]) =>
+        execFileSync('git', ['-C', work, ...args], { encoding: 'utf8' });
+      execFileSync('git', [
+        'clone',
+        '--quiet',
+        standIn.git(ORG, 'refund-api', 'rev-parse', '--absolute-git-dir'),
+        work,
+      ]);
+      fs.rmSync(path.join(work, 'README.md'));
+      clone(
+        '-c',
+        'user.name=Bob',
+        '-c',
+        'user.email=bob@example.com',
+        'commit',
+        '--quiet',
+        '-am',
+        'Drop the README',
+      );
+      clone('push', '--quiet', 'origin', 'HEAD:main');
+      const again = await started.asAlice(
+        'POST',
+        '/api/scorecard/entities/component/default/refund-api/evaluate',
+      );
+      expect(
+        again.body.results.find((r: any) => r.checkId === 'has-readme'),
+      ).toMatchObject({
+        status: 'fail',
+        values: { 'source.hasReadme': false },
+      });
+      fs.rmSync(work, { recursive: true, force: true });
+
+      // Through Backstage's GithubUrlReader, with the integration's token:
+      // the commit of main, then its archive.
+      const reads = standIn.requests
+        .slice(from)
+        .filter(r => r.path.startsWith(`/repos/${ORG}/refund-api/`))
+        .map(r => `${r.route} ${r.status}`);
+      expect(reads).toEqual(
+        expect.arrayContaining([
+          'GET /repos/{owner}/{repo}/commits/{ref}/status 200',
+          'GET /repos/{owner}/{repo}/tarball/{ref} 200',
+        ]),
+      );
+      expect(
+        standIn.requests.slice(from).filter(r => !r.authenticated),
+      ).toEqual([]);
     });
 
     it('refuses a name taken in the org before creating anything', async () => {

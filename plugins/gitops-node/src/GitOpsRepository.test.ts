@@ -148,6 +148,67 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     expect((await repo.tree(['apps/production'])).entries).toHaveLength(4);
   });
 
+  it("lists the commits that touched a service's files, newest first, with their author and first line", async () => {
+    const bob = { name: 'Bob Builder', email: 'bob@example.com' };
+    const paymentFiles = serviceChange('payment-service').files.map(
+      f => f.path,
+    );
+    await repo.publish(serviceChange('payment-service'));
+    await repo.publish(serviceChange('order-service'));
+    await repo.publish({
+      ...serviceChange('payment-service', 5),
+      update: true,
+      author: bob,
+      message: 'Scale payment-service to 5\n\nThe launch needs more room.',
+    });
+
+    const commits = await repo.history(paymentFiles, 20);
+
+    // The log of the branch: the scale, order-service, the add, the layout.
+    const [scaled, , added] = git(bare, 'log', '--format=%H', 'main').split(
+      '\n',
+    );
+    expect(commits).toEqual([
+      {
+        sha: scaled,
+        author: 'Bob Builder',
+        email: 'bob@example.com',
+        time: git(bare, 'log', '-1', '--format=%aI', scaled),
+        message: 'Scale payment-service to 5',
+      },
+      {
+        sha: added,
+        author: 'Alice Example',
+        email: 'alice@example.com',
+        time: git(bare, 'log', '-1', '--format=%aI', added),
+        message: 'Add payment-service',
+      },
+    ]);
+    expect(new Date(commits[0].time).getTime()).not.toBeNaN();
+    // At most `limit`, the newest.
+    expect((await repo.history(paymentFiles, 1)).map(c => c.sha)).toEqual([
+      scaled,
+    ]);
+    expect(await repo.history([], 20)).toEqual([]);
+
+    // Someone else pushes; the next read sees it.
+    const other = new GitOpsRepository({ url: bare, branch: 'main', logger });
+    await other.publish({
+      ...serviceChange('payment-service', 3),
+      update: true,
+      message: 'Scale payment-service to 3',
+    });
+    expect(
+      (
+        await repo.history(['apps/production/payments/payment-service'], 20)
+      ).map(c => c.message),
+    ).toEqual([
+      'Scale payment-service to 3',
+      'Scale payment-service to 5',
+      'Add payment-service',
+    ]);
+  });
+
   it('reverts a published commit with a new commit, keeping what others pushed since', async () => {
     const ours = await repo.publish(serviceChange('payment-service'));
     await repo.publish(serviceChange('order-service'));
@@ -333,6 +394,29 @@ describe('GitOpsRepository over git smart HTTP with basic auth', () => {
     expect(
       show(bare, 'main', 'apps/production/payments/order-service/service.yaml'),
     ).toContain('name: order-service');
+  });
+
+  it('links the commits of the history to the remote, without its credentials', async () => {
+    const repo = new GitOpsRepository({
+      url: `${server.url}/gitops.git`,
+      branch: 'main',
+      credentials: { username: 'causeway-bot', password },
+      logger,
+    });
+    const result = await repo.publish(serviceChange('history-service'));
+
+    const commits = await repo.history(
+      ['apps/production/payments/history-service'],
+      20,
+    );
+
+    expect(commits).toEqual([
+      expect.objectContaining({
+        sha: result.commitSha,
+        message: 'Add history-service',
+        url: `${server.url}/gitops/commit/${result.commitSha}`,
+      }),
+    ]);
   });
 
   it('takes the token from the integrations config for the remote host', async () => {

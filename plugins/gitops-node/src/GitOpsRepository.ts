@@ -56,6 +56,19 @@ export type GitTreeEntry = { path: string; blobId: string };
 /** The files under some folders at the branch's head, without their contents. */
 export type GitOpsTree = { commitSha: string; entries: GitTreeEntry[] };
 
+/** A commit of the branch, as history() reports it. */
+export type GitOpsCommit = {
+  sha: string;
+  author: string;
+  email: string;
+  /** The author's time, ISO 8601. */
+  time: string;
+  /** The first line of the message. */
+  message: string;
+  /** A link to the commit, where the remote has a web view. */
+  url?: string;
+};
+
 export type GitOpsPublishResult = {
   /** The commit holding the change; the current head when nothing changed. */
   commitSha: string;
@@ -100,6 +113,13 @@ export class GitOpsRepository {
    */
   #queue: Promise<unknown> = Promise.resolve();
   #workdir: Promise<string> | undefined;
+  /**
+   * history() reads a clone of its own with the whole history of the branch
+   * (the working copy is shallow), without file contents where the remote
+   * allows it; its reads go one at a time, beside the publishes.
+   */
+  #historyQueue: Promise<unknown> = Promise.resolve();
+  #historyDir: Promise<string> | undefined;
 
   constructor(options: GitOpsRepositoryOptions) {
     this.#url = options.url;
@@ -203,6 +223,51 @@ export class GitOpsRepository {
         (await this.#freshWorkdir());
       return readGitBlobs(dir, blobIds);
     });
+  }
+
+  /**
+   * The latest `limit` commits of the branch's head that touched any of
+   * `paths` (files or folders), newest first. No paths, no commits.
+   */
+  async history(paths: string[], limit: number): Promise<GitOpsCommit[]> {
+    paths.forEach(assertSafeRepositoryPath);
+    if (paths.length === 0 || limit < 1) return [];
+    const work = async () => {
+      const dir = await this.#historyClone();
+      const log = await runGit(
+        [
+          'log',
+          '-z',
+          `--max-count=${Math.floor(limit)}`,
+          '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s',
+          'FETCH_HEAD',
+          '--',
+          ...paths,
+        ],
+        { cwd: dir, trim: false },
+      );
+      return log
+        .split('\0')
+        .filter(Boolean)
+        .map(record => {
+          const [sha, author, email, time, message] = record.split('\x1f');
+          const url = this.#link(sha);
+          return {
+            sha,
+            author,
+            email,
+            time,
+            message,
+            ...(/^https?:\/\//.test(url) ? { url } : {}),
+          };
+        });
+    };
+    const next = this.#historyQueue.then(work, work);
+    this.#historyQueue = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
   }
 
   /**
@@ -458,6 +523,57 @@ export class GitOpsRepository {
       }
     }
     return { dir: await this.#freshWorkdir(), rev: 'HEAD' };
+  }
+
+  /**
+   * The history clone with the branch's head fetched as FETCH_HEAD: a bare
+   * clone of the branch made once (without file contents where the remote
+   * supports it), then fetched, which costs only the new commits.
+   */
+  async #historyClone(): Promise<string> {
+    const options = { config: this.#config, secrets: this.#secrets };
+    if (!this.#historyDir) {
+      const made = (async () => {
+        const dir = await fs.mkdtemp(
+          path.join(os.tmpdir(), 'causeway-gitops-history-'),
+        );
+        try {
+          await runGit(
+            [
+              'clone',
+              '--quiet',
+              '--bare',
+              '--filter=blob:none',
+              '--single-branch',
+              '--no-tags',
+              '--branch',
+              this.#branch,
+              this.#cloneUrl(),
+              dir,
+            ],
+            options,
+          );
+          return dir;
+        } catch (error) {
+          await fs.rm(dir, { recursive: true, force: true });
+          throw this.#explain(error, 'read');
+        }
+      })();
+      this.#historyDir = made;
+      made.catch(() => {
+        this.#historyDir = undefined;
+      });
+    }
+    const dir = await this.#historyDir;
+    try {
+      await runGit(['fetch', '--quiet', '--no-tags', 'origin', this.#branch], {
+        ...options,
+        cwd: dir,
+      });
+    } catch (error) {
+      throw this.#explain(error, 'read');
+    }
+    return dir;
   }
 
   async #clone(): Promise<string> {

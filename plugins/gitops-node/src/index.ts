@@ -11,6 +11,7 @@ export {
 } from './GitOpsRepository';
 export type {
   GitOpsChange,
+  GitOpsCommit,
   GitOpsCredentials,
   GitOpsFile,
   GitOpsPublishResult,
@@ -44,3 +45,12 @@ export { platformPolicyFromConfig } from './platformPolicyFromConfig';
 export { loadPlatformApis } from './loadPlatformApis';
 export { commitAuthor } from './commitAuthor';
 export type { TaskUser } from './commitAuthor';
+export { readClusterConfigs } from './cluster/readClusterConfigs';
+export type { ClusterConfig } from './cluster/readClusterConfigs';
+export { KubernetesClusters } from './cluster/KubernetesClusters';
+export type {
+  ClusterAnswer,
+  KubernetesClustersOptions,
+  ObjectToGet,
+  ResourceType,
+} from './cluster/KubernetesClusters';

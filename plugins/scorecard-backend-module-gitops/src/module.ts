@@ -3,6 +3,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   gitopsRepositoryServiceRef,
@@ -20,7 +21,8 @@ import { SourceFactProvider } from './source/SourceFactProvider';
 /**
  * The scorecard's facts from Causeway's git repositories: a service's
  * manifests and claims in the GitOps repository (provider `gitops`), its
- * source repository on the local git host (provider `source`), and the
+ * source repository on the local git host or a host of `integrations` such
+ * as GitHub (provider `source`), and the
  * entities to re-grade at once when either changes.
  */
 export const scorecardModuleGitops = createBackendModule({
@@ -35,8 +37,17 @@ export const scorecardModuleGitops = createBackendModule({
         events: eventsServiceRef,
         repository: gitopsRepositoryServiceRef,
         host: localGitHostServiceRef,
+        urlReader: coreServices.urlReader,
       },
-      async init({ scorecard, config, logger, events, repository, host }) {
+      async init({
+        scorecard,
+        config,
+        logger,
+        events,
+        repository,
+        host,
+        urlReader,
+      }) {
         const platformApis = await loadPlatformApis(
           path.resolve(
             config.getOptionalString('gitops.platformApis') ??
@@ -49,7 +60,12 @@ export const scorecardModuleGitops = createBackendModule({
           platformApis,
           logger,
         });
-        const source = new SourceFactProvider({ host, logger });
+        const source = new SourceFactProvider({
+          host,
+          logger,
+          urlReader,
+          integrations: ScmIntegrations.fromConfig(config),
+        });
         scorecard.addFactProvider(gitops, source);
 
         const changes = new RepositoryChangeSource({

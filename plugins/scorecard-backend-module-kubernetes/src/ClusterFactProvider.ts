@@ -1,17 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
 import {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  Observable,
-  ObservableMiddleware,
-  RequestContext,
-  ResponseContext,
-  V1Deployment,
-  V1Pod,
-} from '@kubernetes/client-node';
+  ClusterConfig,
+  KubernetesClusters,
+  ResourceType,
+} from '@causeway/plugin-gitops-node';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { FactDefinition, Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 
@@ -20,15 +14,6 @@ export const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 /** Limits a service's workloads to one namespace when set. */
 export const KUBERNETES_NAMESPACE_ANNOTATION =
   'backstage.io/kubernetes-namespace';
-
-/** A cluster as the Kubernetes plugin's config locator describes it. */
-export type ClusterConfig = {
-  name: string;
-  url: string;
-  serviceAccountToken: string;
-  caData?: string;
-  skipTLSVerify?: boolean;
-};
 
 const fact = (
   name: string,
@@ -82,55 +67,12 @@ export const CLUSTER_FACTS: FactDefinition[] = [
 
 const NOT_CONFIGURED: Facts = { 'cluster.configured': false };
 
-/**
- * The clusters of `kubernetes.clusterLocatorMethods` that this provider can
- * read: entries of type config whose clusters authenticate with a service
- * account token. Anything else is skipped with one log line.
- */
-export function readClusterConfigs(
-  config: Config,
-  logger: LoggerService,
-): ClusterConfig[] {
-  const clusters: ClusterConfig[] = [];
-  const methods =
-    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
-  for (const method of methods) {
-    const type = method.getString('type');
-    if (type !== 'config') {
-      logger.info(
-        `Scorecard cluster facts skip the cluster locator of type ${type}: only type config is read`,
-      );
-      continue;
-    }
-    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
-      const name = cluster.getString('name');
-      const authMetadata =
-        cluster.getOptional<Record<string, unknown>>('authMetadata');
-      const authProvider =
-        cluster.getOptionalString('authProvider') ??
-        (authMetadata?.['kubernetes.io/auth-provider'] as string | undefined);
-      const token = cluster.getOptionalString('serviceAccountToken');
-      if (authProvider !== 'serviceAccount' || !token) {
-        logger.info(
-          `Scorecard cluster facts skip cluster ${name}: only authProvider serviceAccount with a serviceAccountToken is supported (got ${
-            authProvider ?? 'none'
-          })`,
-        );
-        continue;
-      }
-      clusters.push({
-        name,
-        url: cluster.getString('url'),
-        serviceAccountToken: token,
-        caData: cluster.getOptionalString('caData'),
-        skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify'),
-      });
-    }
-  }
-  return clusters;
-}
-
-type ClusterClient = { name: string; apps: AppsV1Api; core: CoreV1Api };
+const DEPLOYMENTS: ResourceType = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+};
+const PODS: ResourceType = { apiVersion: 'v1', kind: 'Pod', plural: 'pods' };
 
 type Workloads = {
   /** By kubernetes-id label value. */
@@ -152,17 +94,6 @@ function indexById<
   return byId;
 }
 
-/** An HTTP status, or what failed when there was no answer; never a secret. */
-function describeFailure(error: unknown): string {
-  const e = error as { code?: unknown; name?: string; type?: string };
-  if (typeof e?.code === 'number') return `HTTP ${e.code}`;
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
-    return 'timed out';
-  }
-  if (typeof e?.code === 'string') return e.code; // ECONNREFUSED, CERT_...
-  return e?.name ?? 'error';
-}
-
 /**
  * Facts about a service's live workloads in the configured clusters. Each
  * collect call lists, once per cluster, the Deployments and the Pods of all
@@ -174,9 +105,8 @@ function describeFailure(error: unknown): string {
 export class ClusterFactProvider implements FactProvider {
   readonly id = 'cluster';
   readonly facts = CLUSTER_FACTS;
-  readonly #clusters: ClusterClient[];
+  readonly #clusters: KubernetesClusters;
   readonly #logger: LoggerService;
-  readonly #timeoutMs: number;
 
   constructor(options: {
     clusters: ClusterConfig[];
@@ -185,32 +115,13 @@ export class ClusterFactProvider implements FactProvider {
     timeoutMs?: number;
   }) {
     this.#logger = options.logger;
-    this.#timeoutMs = options.timeoutMs ?? 5_000;
-    this.#clusters = options.clusters.map(cluster => {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromClusterAndUser(
-        {
-          name: cluster.name,
-          server: cluster.url,
-          caData: cluster.caData,
-          skipTLSVerify: cluster.skipTLSVerify ?? false,
-        },
-        {
-          name: `${cluster.name}-scorecard`,
-          token: cluster.serviceAccountToken,
-        },
-      );
-      return {
-        name: cluster.name,
-        apps: kubeConfig.makeApiClient(AppsV1Api),
-        core: kubeConfig.makeApiClient(CoreV1Api),
-      };
-    });
+    this.#clusters = new KubernetesClusters(options);
   }
 
   async collect(entities: Entity[]): Promise<Map<string, Facts>> {
     const result = new Map<string, Facts>();
-    if (this.#clusters.length === 0) {
+    const clusterCount = this.#clusters.names.length;
+    if (clusterCount === 0) {
       for (const entity of entities) {
         result.set(stringifyEntityRef(entity), NOT_CONFIGURED);
       }
@@ -218,11 +129,8 @@ export class ClusterFactProvider implements FactProvider {
     }
     if (entities.length === 0) return result;
 
-    const answers = await Promise.all(
-      this.#clusters.map(cluster => this.#list(cluster)),
-    );
-    const answered = answers.filter((a): a is Workloads => a !== undefined);
-    const reachable = answered.length === this.#clusters.length;
+    const answered = await this.#list();
+    const reachable = answered.length === clusterCount;
 
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
@@ -289,48 +197,29 @@ export class ClusterFactProvider implements FactProvider {
       result.set(ref, facts);
     }
     this.#logger.debug(
-      `Cluster facts of ${entities.length} entities from ${
-        answered.length
-      } of ${this.#clusters.length} clusters`,
+      `Cluster facts of ${entities.length} entities from ${answered.length} of ${clusterCount} clusters`,
     );
     return result;
   }
 
-  /** One list call per resource; undefined (logged once) when one fails. */
-  async #list(cluster: ClusterClient): Promise<Workloads | undefined> {
-    const labelSelector = KUBERNETES_ID;
-    const timeout: ObservableMiddleware = {
-      pre: (context: RequestContext) => {
-        context.setSignal(AbortSignal.timeout(this.#timeoutMs));
-        return new Observable(Promise.resolve(context));
-      },
-      post: (response: ResponseContext) =>
-        new Observable(Promise.resolve(response)),
-    };
-    const options = {
-      middleware: [timeout],
-      middlewareMergeStrategy: 'append' as const,
-    };
-    const [deployments, pods] = await Promise.allSettled([
-      cluster.apps.listDeploymentForAllNamespaces({ labelSelector }, options),
-      cluster.core.listPodForAllNamespaces({ labelSelector }, options),
-    ]);
-    if (deployments.status === 'rejected' || pods.status === 'rejected') {
-      const failure =
-        deployments.status === 'rejected' ? deployments.reason : undefined;
-      const reason = failure ?? (pods as PromiseRejectedResult).reason;
-      this.#logger.warn(
-        `Scorecard cluster facts: cluster ${
-          cluster.name
-        } did not answer (${describeFailure(
-          reason,
-        )}); its workloads are left out and cluster.reachable is false`,
-      );
-      return undefined;
-    }
-    return {
-      deployments: indexById(deployments.value.items),
-      pods: indexById(pods.value.items),
-    };
+  /**
+   * The workloads of the clusters that answered: one list call per resource
+   * per cluster; a cluster that fails is logged once by KubernetesClusters
+   * and left out, which makes cluster.reachable false.
+   */
+  async #list(): Promise<Workloads[]> {
+    const answers = await this.#clusters.list({
+      types: [DEPLOYMENTS, PODS],
+      labelSelector: KUBERNETES_ID,
+    });
+    return answers.flatMap(({ value }) => {
+      if (!value) return [];
+      // Raw JSON, typed as client-node's models (only numbers are read).
+      const deployments = value.filter(
+        o => o.kind === DEPLOYMENTS.kind,
+      ) as V1Deployment[];
+      const pods = value.filter(o => o.kind === PODS.kind) as V1Pod[];
+      return [{ deployments: indexById(deployments), pods: indexById(pods) }];
+    });
   }
 }

@@ -5,9 +5,4 @@
  * @packageDocumentation
  */
 export { scorecardModuleKubernetes as default } from './module';
-export {
-  CLUSTER_FACTS,
-  ClusterFactProvider,
-  readClusterConfigs,
-} from './ClusterFactProvider';
-export type { ClusterConfig } from './ClusterFactProvider';
+export { CLUSTER_FACTS, ClusterFactProvider } from './ClusterFactProvider';

@@ -2,8 +2,9 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { readClusterConfigs } from '@causeway/plugin-gitops-node';
 import { scorecardFactProvidersExtensionPoint } from '@causeway/plugin-scorecard-node';
-import { ClusterFactProvider, readClusterConfigs } from './ClusterFactProvider';
+import { ClusterFactProvider } from './ClusterFactProvider';
 
 /**
  * The scorecard's facts from the live clusters (provider `cluster`): what

@@ -10,8 +10,9 @@ import path from 'node:path';
  * A STAND-IN for GitHub, for tests only: it is not GitHub and knows only
  * what golden paths ask of it. On 127.0.0.1 it answers the REST calls that
  * Backstage's publish:github (GET /users/{username}, POST /orgs/{org}/repos,
- * PUT .../branches/{branch}/protection) and the catalog's GithubUrlReader
- * (GET .../contents/{path}) make, with GitHub's status codes, error bodies and
+ * PUT .../branches/{branch}/protection) and Backstage's GithubUrlReader
+ * (GET .../contents/{path} for the catalog; .../commits/{ref}/status and
+ * .../tarball/{sha} for the scorecard's source facts) make, with GitHub's status codes, error bodies and
  * field names, and serves the repositories' clone_url with `git http-backend`
  * over bare repositories in a temporary folder, so pushes are real git.
  * Every call needs the token (401 otherwise); every call is recorded.
@@ -263,7 +264,13 @@ export async function startStandInGitHub(options: {
     handle(
       params: string[],
       req: { query: URLSearchParams; body: any; accept: string; etag?: string },
-    ): { status: number; json?: unknown; raw?: Buffer; etag?: string };
+    ): {
+      status: number;
+      json?: unknown;
+      raw?: Buffer;
+      contentType?: string;
+      etag?: string;
+    };
   }> = [
     {
       route: 'GET /users/{username}',
@@ -408,6 +415,61 @@ export async function startStandInGitHub(options: {
       },
     },
     {
+      // What Backstage's GithubUrlReader asks first: the commit of a ref.
+      route: 'GET /repos/{owner}/{repo}/commits/{ref}/status',
+      pattern: /^GET \/repos\/([^/]+)\/([^/]+)\/commits\/(.+)\/status$/,
+      handle([owner, name, ref]) {
+        const repo = find(owner, name);
+        let sha: string;
+        try {
+          sha = git(owner, name, 'rev-parse', '--verify', `${ref}^{commit}`);
+        } catch {
+          throw new GitHubError(
+            422,
+            `No commit found for SHA: ${ref}`,
+            `${DOCS}/commits/statuses#get-the-combined-status-for-a-specific-reference`,
+          );
+        }
+        const json = repoJson(repo);
+        return {
+          status: 200,
+          json: {
+            state: 'pending',
+            statuses: [],
+            sha,
+            total_count: 0,
+            repository: json,
+            commit_url: `${json.url}/commits/${sha}`,
+            url: `${json.url}/commits/${sha}/status`,
+          },
+        };
+      },
+    },
+    {
+      // GitHub redirects to codeload; the archive is served here directly,
+      // with GitHub's layout: one top folder OWNER-REPO-SHORTSHA.
+      route: 'GET /repos/{owner}/{repo}/tarball/{ref}',
+      pattern: /^GET \/repos\/([^/]+)\/([^/]+)\/tarball\/(.+)$/,
+      handle([owner, name, ref]) {
+        const repo = find(owner, name);
+        let sha: string;
+        try {
+          sha = git(owner, name, 'rev-parse', '--verify', `${ref}^{commit}`);
+        } catch {
+          throw new GitHubError(404, 'Not Found');
+        }
+        const raw = execFileSync('git', [
+          '--git-dir',
+          gitDir(owner, name),
+          'archive',
+          '--format=tar.gz',
+          `--prefix=${repo.owner}-${repo.name}-${sha.slice(0, 7)}/`,
+          sha,
+        ]);
+        return { status: 200, raw, contentType: 'application/x-gzip' };
+      },
+    },
+    {
       route: 'GET /repos/{owner}/{repo}/contents/{path}',
       pattern: /^GET \/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/,
       handle([owner, name, file], { query, accept, etag }) {
@@ -531,7 +593,10 @@ export async function startStandInGitHub(options: {
       if (result.etag) res.setHeader('etag', result.etag);
       if (result.raw) {
         res.statusCode = result.status;
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.setHeader(
+          'content-type',
+          result.contentType ?? 'text/plain; charset=utf-8',
+        );
         res.end(result.raw);
       } else send(result.status, result.json);
     } catch (error) {

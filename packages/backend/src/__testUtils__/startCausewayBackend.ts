@@ -93,6 +93,8 @@ export async function startCausewayBackend(options: {
         platformApis: path.join(repoRoot, 'platform/apis'),
       },
       goldenPaths: { sourceHost: { path: reposPath } },
+      // The repository's checks, wherever the test runs from.
+      scorecard: { checks: { directory: path.join(repoRoot, 'scorecards') } },
     }),
     options.config ?? {},
   );

@@ -1,9 +1,13 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import type {
   loadPlatformApis,
   platformPolicyFromConfig,
 } from '@causeway/plugin-gitops-node';
+
+import type { GitOpsViewService } from './GitOpsViewService';
+import type { InfrastructureViewService } from './InfrastructureViewService';
 
 type PlatformPolicy = ReturnType<typeof platformPolicyFromConfig>;
 type PlatformApi = Awaited<ReturnType<typeof loadPlatformApis>>[number];
@@ -32,8 +36,22 @@ export async function createRouter(options: {
   policy: PlatformPolicy;
   /** The platform APIs services can claim, read from their XRDs. */
   platformApis: PlatformApi[];
+  /** An entity page's GitOps view. */
+  gitopsViews: GitOpsViewService;
+  /** An entity page's Infrastructure view. */
+  infrastructureViews: InfrastructureViewService;
+  httpAuth: HttpAuthService;
 }): Promise<express.Router> {
-  const { policy } = options;
+  const { policy, gitopsViews, infrastructureViews, httpAuth } = options;
+  /** The entity of the path, and the signed-in user asking. */
+  const entityRequest = async (req: express.Request) => ({
+    ref: {
+      namespace: req.params.namespace,
+      kind: req.params.kind,
+      name: req.params.name,
+    },
+    credentials: await httpAuth.credentials(req, { allow: ['user'] }),
+  });
   const platformApis = options.platformApis
     .map(describePlatformApi)
     .sort((a, b) => a.kind.localeCompare(b.kind));
@@ -60,5 +78,18 @@ export async function createRouter(options: {
   router.get('/platform-apis', (_req, res) => {
     res.json({ items: platformApis });
   });
+  // An entity page's GitOps view: its files, commits and drift.
+  router.get('/entities/:namespace/:kind/:name/gitops', async (req, res) => {
+    const { ref, credentials } = await entityRequest(req);
+    res.json(await gitopsViews.view(ref, credentials));
+  });
+  // An entity page's Infrastructure view: its claims and their state.
+  router.get(
+    '/entities/:namespace/:kind/:name/infrastructure',
+    async (req, res) => {
+      const { ref, credentials } = await entityRequest(req);
+      res.json(await infrastructureViews.view(ref, credentials));
+    },
+  );
   return router;
 }

@@ -115,6 +115,23 @@ describe('computeDrift', () => {
     });
   });
 
+  it('reports replicas the HPA would never set: scaled by hand outside its bounds', () => {
+    const git = fromGit(builtService());
+    const live = synced(git);
+    liveObject(live, 'Deployment').spec.replicas = 12;
+
+    expect(entry(drift(git, live).objects, 'Deployment')).toMatchObject({
+      status: 'different',
+      differences: [
+        {
+          field: 'spec.replicas',
+          git: '3–10 (HorizontalPodAutoscaler)',
+          cluster: 12,
+        },
+      ],
+    });
+  });
+
   it('reports a changed image and memory limit with the values as written', () => {
     const git = fromGit(builtService());
     const live = synced(git);

@@ -91,7 +91,7 @@ const emptySummary = (): DriftSummary => ({
  * object without a namespace matches the one cluster object of its group,
  * kind and name. Both sides are read by the parsers the GitOps actions and
  * the scorecard use, and only the fields that matter are compared: replicas
- * (unless an HPA in git scales the workload), each container's image,
+ * (within its bounds when an HPA in git scales the workload), each container's image,
  * requests, limits and probes, a CronJob's schedule, HPA bounds, PDB
  * bounds, Service type and ports, and claims' parameters with their API's
  * defaults. Other kinds, and kinds the parsers do not know, are compared by
@@ -137,17 +137,20 @@ export function computeDrift(options: {
   const view = (p: ParsedObject): ViewedObject =>
     viewed.get(p) ?? { type: 'unknown' };
 
-  const scaledByHpa = (workload: KubernetesObject) =>
-    gitView.horizontalPodAutoscalers.some(hpa => {
-      const namespace = hpa.source.object.metadata.namespace;
+  /** The bounds of the HPA in git that scales a workload, if one does. */
+  const hpaBounds = (workload: KubernetesObject) => {
+    const hpa = gitView.horizontalPodAutoscalers.find(candidate => {
+      const namespace = candidate.source.object.metadata.namespace;
       return (
-        hpa.target?.kind === workload.kind &&
-        hpa.target.name === workload.metadata.name &&
+        candidate.target?.kind === workload.kind &&
+        candidate.target.name === workload.metadata.name &&
         (namespace === undefined ||
           workload.metadata.namespace === undefined ||
           namespace === workload.metadata.namespace)
       );
     });
+    return hpa && { min: hpa.minReplicas, max: hpa.maxReplicas };
+  };
 
   const liveMatch = (object: KubernetesObject) => {
     if (object.metadata.namespace !== undefined) {
@@ -175,9 +178,8 @@ export function computeDrift(options: {
       continue;
     }
     matched.add(match);
-    // An HPA in git owns the replicas: it changes them in the cluster.
     const differences = fieldDifferences(gitViewed, view(match), {
-      hpaOwnsReplicas: scaledByHpa(object),
+      hpaBounds: hpaBounds(object),
     });
     objects.push({
       ...refOf(

@@ -140,13 +140,34 @@ function containerDifferences(
   }
 }
 
+/** The replica range of the HPA in git that scales a workload. */
+export type HpaBounds = { min: number; max?: number };
+
 function workloadDifferences(
   git: WorkloadView,
   cluster: WorkloadView,
-  hpaOwnsReplicas: boolean,
+  hpaBounds: HpaBounds | undefined,
   out: Differences,
 ) {
-  if (!hpaOwnsReplicas && git.replicas !== cluster.replicas) {
+  if (hpaBounds) {
+    // The HPA changes the replicas within its bounds, so only a count it
+    // would never set (someone scaled by hand, or the HPA is not running)
+    // is drift; git's side shows the range.
+    const replicas = cluster.replicas;
+    if (
+      replicas !== undefined &&
+      (replicas < hpaBounds.min ||
+        (hpaBounds.max !== undefined && replicas > hpaBounds.max))
+    ) {
+      out.push({
+        field: 'spec.replicas',
+        git: `${hpaBounds.min}–${
+          hpaBounds.max ?? '∞'
+        } (HorizontalPodAutoscaler)`,
+        cluster: replicas,
+      });
+    }
+  } else if (git.replicas !== cluster.replicas) {
     out.push({
       field: 'spec.replicas',
       git: git.replicas,
@@ -191,17 +212,17 @@ function compare(
 
 /**
  * The fields that differ between an object in git and in the cluster, both
- * read by the same parser. `hpaOwnsReplicas`: a HorizontalPodAutoscaler in
- * git scales the workload, so its replicas are the HPA's to change.
+ * read by the same parser. `hpaBounds`: a HorizontalPodAutoscaler in git
+ * scales the workload, so its replicas are the HPA's to change within them.
  */
 export function fieldDifferences(
   git: ViewedObject,
   cluster: ViewedObject,
-  options: { hpaOwnsReplicas: boolean },
+  options: { hpaBounds?: HpaBounds },
 ): DriftDifference[] {
   const out: Differences = [];
   if (git.type === 'workload' && cluster.type === 'workload') {
-    workloadDifferences(git.view, cluster.view, options.hpaOwnsReplicas, out);
+    workloadDifferences(git.view, cluster.view, options.hpaBounds, out);
   } else if (git.type === 'hpa' && cluster.type === 'hpa') {
     compare(
       out,

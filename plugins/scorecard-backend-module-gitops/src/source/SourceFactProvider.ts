@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
   listGitTree,
   LocalGitHost,
@@ -12,6 +13,7 @@ import { Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 import {
   filesToRead,
+  mayNeedContent,
   SOURCE_FACTS,
   sourceFacts,
   UNREADABLE_SOURCE,
@@ -43,12 +45,22 @@ async function branchHead(
   return line?.split(' ')[0];
 }
 
+/** Where an entity's source is: a local git host repository, or a URL. */
+type SourceRepository =
+  | { type: 'local'; key: string; name: string }
+  | { type: 'url'; key: string; url: string };
+
 /**
- * Facts about a service's source repository, for the services whose
+ * Facts about a service's source repository: its CI workflow, Dockerfile,
+ * README and tests. Read for the services whose
  * backstage.io/source-location points at a repository of the local git
- * host: its CI workflow, Dockerfile, README and tests. Other entities get
- * source.readable false and nothing else. A repository is read again only
- * when its branch moved: the head is looked up in its ref files, and what
+ * host, or at a URL of a host in `integrations` (GitHub, as the golden
+ * paths publish there) through the backend's UrlReader. Other entities get
+ * source.readable false and nothing else.
+ *
+ * A repository is read again only when its branch moved: a local one's head
+ * is looked up in its ref files; a hosted one is asked with the last commit
+ * as etag (one API call when nothing changed; the archive otherwise). What
  * was made of a commit is kept by repository.
  */
 export class SourceFactProvider implements FactProvider {
@@ -56,13 +68,25 @@ export class SourceFactProvider implements FactProvider {
   readonly facts = SOURCE_FACTS;
   readonly #host: LocalGitHost;
   readonly #logger: LoggerService;
+  readonly #urlReader?: UrlReaderService;
+  readonly #integrations?: ScmIntegrationRegistry;
   #byRepository = new Map<string, { commitSha: string; facts: Facts }>();
   #entitiesByRepository = new Map<string, string[]>();
   #repositoriesRead = 0;
+  /** Hosted repositories that failed: said once, until they read again. */
+  #failing = new Set<string>();
 
-  constructor(options: { host: LocalGitHost; logger: LoggerService }) {
+  constructor(options: {
+    host: LocalGitHost;
+    logger: LoggerService;
+    /** With integrations: reads sources hosted elsewhere (GitHub). */
+    urlReader?: UrlReaderService;
+    integrations?: ScmIntegrationRegistry;
+  }) {
     this.#host = options.host;
     this.#logger = options.logger;
+    this.#urlReader = options.urlReader;
+    this.#integrations = options.integrations;
   }
 
   /** Repositories read by the last collect call (their branch had moved). */
@@ -96,51 +120,113 @@ export class SourceFactProvider implements FactProvider {
     }
   }
 
-  /** The entities (of the last collect calls) whose source is this repository. */
+  /** The entities (of the last collect calls) whose source is this local git host repository. */
   entitiesForRepository(name: string): string[] {
-    return this.#entitiesByRepository.get(name) ?? [];
+    return this.#entitiesByRepository.get(`local:${name}`) ?? [];
+  }
+
+  /** Where an entity's source is, if this provider can read it. */
+  #sourceOf(entity: Entity): SourceRepository | undefined {
+    const name = this.repositoryOf(entity);
+    if (name) return { type: 'local', key: `local:${name}`, name };
+    if (!this.#urlReader || !this.#integrations) return undefined;
+    const location = entity.metadata.annotations?.[
+      SOURCE_LOCATION_ANNOTATION
+    ]?.trim().replace(/^url:/, '');
+    if (!location || !/^https?:\/\//.test(location)) return undefined;
+    if (!this.#integrations.byUrl(location)) return undefined;
+    return { type: 'url', key: `url:${location}`, url: location };
   }
 
   async collect(entities: Entity[]): Promise<Map<string, Facts>> {
     const result = new Map<string, Facts>();
-    const byRepository = new Map<string, string[]>();
+    const byRepository = new Map<
+      string,
+      { source: SourceRepository; refs: string[] }
+    >();
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
-      const name = this.repositoryOf(entity);
-      if (!name) {
+      const source = this.#sourceOf(entity);
+      if (!source) {
         result.set(ref, UNREADABLE_SOURCE);
         continue;
       }
-      const refs = byRepository.get(name);
-      if (refs) refs.push(ref);
-      else byRepository.set(name, [ref]);
+      const group = byRepository.get(source.key);
+      if (group) group.refs.push(ref);
+      else byRepository.set(source.key, { source, refs: [ref] });
     }
 
-    const names = [...byRepository.keys()];
+    const groups = [...byRepository.values()];
     this.#repositoriesRead = 0;
-    for (let i = 0; i < names.length; i += CONCURRENCY) {
+    for (let i = 0; i < groups.length; i += CONCURRENCY) {
       await Promise.all(
-        names.slice(i, i + CONCURRENCY).map(async name => {
-          const facts = await this.#repositoryFacts(name);
-          for (const ref of byRepository.get(name)!) result.set(ref, facts);
+        groups.slice(i, i + CONCURRENCY).map(async ({ source, refs }) => {
+          const facts =
+            source.type === 'local'
+              ? await this.#localFacts(source.key, source.name)
+              : await this.#urlFacts(source.key, source.url);
+          for (const ref of refs) result.set(ref, facts);
         }),
       );
     }
 
-    for (const [name, refs] of byRepository) {
-      this.#entitiesByRepository.set(name, refs);
+    for (const [key, { refs }] of byRepository) {
+      this.#entitiesByRepository.set(key, refs);
     }
     return result;
   }
 
-  async #repositoryFacts(name: string): Promise<Facts> {
+  /**
+   * A hosted repository, through the UrlReader: the archive of its default
+   * branch (or the URL's ref), keeping only the contents the facts need.
+   */
+  async #urlFacts(key: string, url: string): Promise<Facts> {
+    const cached = this.#byRepository.get(key);
+    try {
+      // The reader calls the filter with every file's path: all of them are
+      // listed (tests, README), only those the facts read are kept.
+      const paths: string[] = [];
+      const tree = await this.#urlReader!.readTree(url, {
+        etag: cached?.commitSha,
+        filter: path => {
+          paths.push(path);
+          return mayNeedContent(path);
+        },
+      });
+      const contents = new Map<string, string>();
+      for (const file of await tree.files()) {
+        contents.set(file.path, (await file.content()).toString('utf8'));
+      }
+      this.#repositoriesRead++;
+      const facts = sourceFacts(paths, contents);
+      this.#byRepository.set(key, { commitSha: tree.etag, facts });
+      this.#failing.delete(key);
+      return facts;
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (name === 'NotModifiedError' && cached) return cached.facts;
+      this.#byRepository.delete(key);
+      if (!this.#failing.has(key)) {
+        this.#failing.add(key);
+        // The reader's messages carry the URL and status, never the token.
+        this.#logger.warn(
+          `Cannot read the source repository ${url}: ${
+            (error as Error)?.message
+          }; its source facts say source.readable false until it can be read`,
+        );
+      }
+      return UNREADABLE_SOURCE;
+    }
+  }
+
+  async #localFacts(key: string, name: string): Promise<Facts> {
     const dir = this.#host.repositoryPath(name);
     const commitSha = await branchHead(dir, this.#host.defaultBranch);
     if (!commitSha) {
-      this.#byRepository.delete(name);
+      this.#byRepository.delete(key);
       return UNREADABLE_SOURCE;
     }
-    const cached = this.#byRepository.get(name);
+    const cached = this.#byRepository.get(key);
     if (cached?.commitSha === commitSha) return cached.facts;
     this.#repositoriesRead++;
     let facts: Facts;
@@ -162,7 +248,7 @@ export class SourceFactProvider implements FactProvider {
       );
       return UNREADABLE_SOURCE;
     }
-    this.#byRepository.set(name, { commitSha, facts });
+    this.#byRepository.set(key, { commitSha, facts });
     return facts;
   }
 }

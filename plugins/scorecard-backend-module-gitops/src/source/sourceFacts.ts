@@ -9,7 +9,7 @@ export const SOURCE_FACTS: FactDefinition[] = [
   fact(
     'readable',
     'boolean',
-    'The source repository could be read (it is on the local git host); only readable sources get the other source facts.',
+    "The source repository could be read: it is on the local git host, or its backstage.io/source-location is a URL of a host in integrations (e.g. GitHub) that the portal's token can read. Only readable sources get the other source facts.",
   ),
   fact(
     'hasCiWorkflow',
@@ -71,6 +71,13 @@ const RELEASE_GATE =
 /** An image by digest: @sha256:..., or @ and a variable or expression naming a digest. */
 const IMAGE_BY_DIGEST_REF =
   /@(sha256:[a-f0-9]{64}|\$\{\{[^}]*digest[^}]*\}\}|\$\{?[A-Za-z_]*digest[A-Za-z_]*\}?)/i;
+
+/**
+ * Whether the facts may need a file's contents (a CI file or a Dockerfile):
+ * what a reader that gets a whole repository at once keeps.
+ */
+export const mayNeedContent = (path: string) =>
+  WORKFLOW.test(path) || DOCKERFILE.test(path);
 
 /** The files whose contents the facts need, out of a repository's paths. */
 export function filesToRead(paths: string[]): string[] {
