@@ -41,3 +41,5 @@ export {
 } from './customObjects';
 export { parseLabelSelector } from './labelSelector';
 export type { KubernetesObject, ObjectMeta, ObjectReference } from './types';
+export { applied } from './applied';
+export type { AppliedOptions } from './applied';

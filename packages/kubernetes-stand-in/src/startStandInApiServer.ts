@@ -194,7 +194,18 @@ export async function startStandInApiServer(
     }
     const target = route(store, url.pathname);
     if (!target) {
-      send(404, NOT_FOUND);
+      // A real API server authorizes before it routes: a token that may
+      // read nothing gets 403 even for types the cluster does not serve.
+      if (faults.forbid?.includes('*')) {
+        send(
+          403,
+          failure(
+            403,
+            'Forbidden',
+            `forbidden: User "${user}" cannot get path "${url.pathname}"`,
+          ),
+        );
+      } else send(404, NOT_FOUND);
       return;
     }
     if (req.method !== 'GET') {

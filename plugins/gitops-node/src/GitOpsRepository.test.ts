@@ -148,6 +148,50 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     expect((await repo.tree(['apps/production'])).entries).toHaveLength(4);
   });
 
+  it('after a commit, lists only what changed since its last listing, and gives the tree a full listing gives', async () => {
+    await repo.publish(serviceChange('payment-service'));
+    const first = await repo.tree(['apps', 'infrastructure']);
+    expect(first.since).toBeUndefined();
+    // Nothing moved: the same listing, nothing changed since.
+    expect(await repo.tree(['apps', 'infrastructure'])).toMatchObject({
+      commitSha: first.commitSha,
+      entries: first.entries,
+      since: undefined,
+    });
+
+    const other = new GitOpsRepository({ url: bare, branch: 'main', logger });
+    await other.publish(serviceChange('order-service', 3));
+    await other.publish({
+      ...serviceChange('payment-service', 4),
+      update: true,
+    });
+    const second = await repo.tree(['apps', 'infrastructure']);
+
+    const deployment =
+      'apps/production/payments/payment-service/deployment.yaml';
+    expect(second.since).toEqual({
+      commitSha: first.commitSha,
+      changes: expect.arrayContaining([
+        {
+          path: deployment,
+          blobId: git(bare, 'rev-parse', `main:${deployment}`),
+          previousBlobId: first.entries.find(e => e.path === deployment)
+            ?.blobId,
+        },
+        {
+          path: 'apps/production/payments/order-service/service.yaml',
+          blobId: expect.stringMatching(/^[0-9a-f]{40}$/),
+          previousBlobId: undefined,
+        },
+      ]),
+    });
+    expect(second.since?.changes).toHaveLength(3);
+    const fresh = new GitOpsRepository({ url: bare, branch: 'main', logger });
+    expect(second.entries).toEqual(
+      (await fresh.tree(['apps', 'infrastructure'])).entries,
+    );
+  });
+
   it("lists the commits that touched a service's files, newest first, with their author and first line", async () => {
     const bob = { name: 'Bob Builder', email: 'bob@example.com' };
     const paymentFiles = serviceChange('payment-service').files.map(

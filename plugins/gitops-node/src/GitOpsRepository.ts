@@ -6,6 +6,14 @@ import path from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { GitCommandError, GitIdentity, redact, runGit } from './git';
+import {
+  applyTreeChanges,
+  diffGitTrees,
+  GitTreeChange,
+  GitTreeEntry,
+  readBranchHead,
+} from './gitTreeChanges';
+import { localRepositoryPath } from './localRepositoryPath';
 import { assertSafeRepositoryPath } from './paths';
 
 export type GitOpsCredentials = { username: string; password: string };
@@ -51,10 +59,19 @@ export type GitOpsChange = {
 export type GitOpsSnapshot = { commitSha: string; files: GitOpsFile[] };
 
 /** A file of a git tree: its path and the id of its content (a blob). */
-export type GitTreeEntry = { path: string; blobId: string };
+export type { GitTreeEntry } from './gitTreeChanges';
 
 /** The files under some folders at the branch's head, without their contents. */
-export type GitOpsTree = { commitSha: string; entries: GitTreeEntry[] };
+export type GitOpsTree = {
+  commitSha: string;
+  /** Sorted by path. */
+  entries: GitTreeEntry[];
+  /**
+   * When an earlier call listed the same folders: that commit and the files
+   * changed since, so a caller can update what it made of the old tree.
+   */
+  since?: { commitSha: string; changes: GitTreeChange[] };
+};
 
 /** A commit of the branch, as history() reports it. */
 export type GitOpsCommit = {
@@ -84,6 +101,9 @@ const COMMITTER: GitIdentity = {
   name: 'Causeway',
   email: 'causeway@localhost',
 };
+
+/** How many tree() listings (by folders) are kept to answer from or diff against. */
+const TREES_KEPT = 64;
 
 /** Push rejections that mean "someone else pushed first": fetch and retry. */
 const RACE =
@@ -119,10 +139,15 @@ export class GitOpsRepository {
    * allows it; its reads go one at a time, beside the publishes.
    */
   #historyQueue: Promise<unknown> = Promise.resolve();
+  /** The last tree() listing of each set of folders. */
+  #trees = new Map<string, GitOpsTree>();
+  /** The repository's folder when it is on this machine. */
+  readonly #localPath?: string;
   #historyDir: Promise<string> | undefined;
 
   constructor(options: GitOpsRepositoryOptions) {
     this.#url = options.url;
+    this.#localPath = localRepositoryPath(options.url);
     this.#branch = options.branch;
     this.#logger = options.logger;
     this.#maxAttempts = options.maxAttempts ?? 30;
@@ -203,11 +228,51 @@ export class GitOpsRepository {
    */
   async tree(prefixes: string[]): Promise<GitOpsTree> {
     prefixes.forEach(assertSafeRepositoryPath);
+    const key = prefixes.join('\0');
+    const last = this.#trees.get(key);
+    // A repository on this machine says where its branch is without a
+    // process: when it has not moved, the last listing still holds.
+    if (last && this.#localPath) {
+      const head = await readBranchHead(this.#localPath, this.#branch);
+      if (head === last.commitSha) return { ...last, since: undefined };
+    }
     return this.#enqueue(async () => {
       const { dir, rev } = await this.#fetchedHead();
       const commitSha = await runGit(['rev-parse', rev], { cwd: dir });
-      const entries = await listGitTree(dir, commitSha, prefixes);
-      return { commitSha, entries };
+      const previous = this.#trees.get(key);
+      if (previous?.commitSha === commitSha) {
+        return { ...previous, since: undefined };
+      }
+      // After a commit, only what it changed is listed (both commits are in
+      // the working copy: the old one was fetched before).
+      const changes = previous
+        ? await diffGitTrees(
+            dir,
+            previous.commitSha,
+            commitSha,
+            prefixes,
+          ).catch(() => undefined)
+        : undefined;
+      const tree: GitOpsTree =
+        previous && changes
+          ? {
+              commitSha,
+              entries: applyTreeChanges(previous.entries, changes),
+              since: { commitSha: previous.commitSha, changes },
+            }
+          : {
+              commitSha,
+              entries: (await listGitTree(dir, commitSha, prefixes)).sort(
+                (a, b) => (a.path < b.path ? -1 : 1),
+              ),
+            };
+      // Kept for the folders listed last (a service's view lists its own).
+      this.#trees.delete(key);
+      this.#trees.set(key, tree);
+      if (this.#trees.size > TREES_KEPT) {
+        this.#trees.delete(this.#trees.keys().next().value!);
+      }
+      return tree;
     });
   }
 

@@ -54,3 +54,5 @@ export type {
   ObjectToGet,
   ResourceType,
 } from './cluster/KubernetesClusters';
+export { readBranchHead } from './gitTreeChanges';
+export type { GitTreeChange } from './gitTreeChanges';

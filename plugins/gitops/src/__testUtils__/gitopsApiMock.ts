@@ -111,7 +111,8 @@ export const stagingUnreachable: ClusterDriftView = {
   cluster: 'staging',
   error: {
     reason: 'unreachable',
-    message: 'Could not connect to https://staging.k8s.example.com:6443',
+    message:
+      'cluster staging: the API server could not be reached (ECONNREFUSED)',
   },
   objects: [],
   summary: {
@@ -272,7 +273,7 @@ export function infrastructureView(
             error: {
               reason: 'forbidden',
               message:
-                'The service account may not list queues.platform.causeway.dev',
+                'cluster staging: the service account may not get queues.platform.causeway.dev (HTTP 403)',
             },
           },
         ],

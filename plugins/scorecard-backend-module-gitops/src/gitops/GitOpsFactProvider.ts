@@ -46,14 +46,9 @@ type Folder = {
   claims: ClaimSummary[];
 };
 
-/** A sorted list of tree entries, searched by folder. */
+/** A list of tree entries sorted by path (as tree() gives them), searched by folder. */
 class SortedTree {
-  readonly entries: GitTreeEntry[];
-
-  constructor(entries: GitTreeEntry[]) {
-    // Paths in a tree are unique: never equal.
-    this.entries = [...entries].sort((a, b) => (a.path < b.path ? -1 : 1));
-  }
+  constructor(readonly entries: GitTreeEntry[]) {}
 
   /** The YAML files anywhere under a folder. */
   manifestsUnder(dir: string): GitTreeEntry[] {
@@ -274,17 +269,28 @@ export class GitOpsFactProvider implements FactProvider {
   }
 
   /**
-   * The tree at the branch head. When the head moved, it is sorted again
-   * and what is kept of files no longer in it is forgotten.
+   * The tree at the branch head. When the head moved, what is kept of files
+   * no longer in it is forgotten: only the changed files' when the
+   * repository says what changed since the tree held here.
    */
   async #readTree() {
-    const { commitSha, entries } = await this.#repository.tree([
-      'apps',
-      'infrastructure',
-    ]);
-    if (this.#tree?.commitSha !== commitSha) {
-      this.#tree = { commitSha, sorted: new SortedTree(entries) };
-      const present = new Set(entries.map(fileKey));
+    const tree = await this.#repository.tree(['apps', 'infrastructure']);
+    const held = this.#tree;
+    if (held?.commitSha === tree.commitSha) return held;
+    this.#tree = {
+      commitSha: tree.commitSha,
+      sorted: new SortedTree(tree.entries),
+    };
+    if (held && tree.since?.commitSha === held.commitSha) {
+      for (const change of tree.since.changes) {
+        if (change.previousBlobId) {
+          this.#files.delete(
+            fileKey({ path: change.path, blobId: change.previousBlobId }),
+          );
+        }
+      }
+    } else {
+      const present = new Set(tree.entries.map(fileKey));
       for (const key of this.#files.keys()) {
         if (!present.has(key)) this.#files.delete(key);
       }

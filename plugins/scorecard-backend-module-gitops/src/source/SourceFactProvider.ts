@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
@@ -7,6 +6,7 @@ import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
   listGitTree,
   LocalGitHost,
+  readBranchHead,
   readGitBlobs,
 } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
@@ -23,27 +23,6 @@ export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
 /** Repositories read at the same time when many changed. */
 const CONCURRENCY = 8;
-
-/**
- * The commit a branch of a bare repository points at, read from its ref
- * files (no process per repository); undefined when there is none.
- */
-async function branchHead(
-  repositoryDir: string,
-  branch: string,
-): Promise<string | undefined> {
-  const loose = await fs
-    .readFile(path.join(repositoryDir, 'refs', 'heads', branch), 'utf8')
-    .catch(() => undefined);
-  if (loose?.trim()) return loose.trim();
-  const packed = await fs
-    .readFile(path.join(repositoryDir, 'packed-refs'), 'utf8')
-    .catch(() => '');
-  const line = packed
-    .split('\n')
-    .find(l => l.endsWith(` refs/heads/${branch}`));
-  return line?.split(' ')[0];
-}
 
 /** Where an entity's source is: a local git host repository, or a URL. */
 type SourceRepository =
@@ -221,7 +200,7 @@ export class SourceFactProvider implements FactProvider {
 
   async #localFacts(key: string, name: string): Promise<Facts> {
     const dir = this.#host.repositoryPath(name);
-    const commitSha = await branchHead(dir, this.#host.defaultBranch);
+    const commitSha = await readBranchHead(dir, this.#host.defaultBranch);
     if (!commitSha) {
       this.#byRepository.delete(key);
       return UNREADABLE_SOURCE;

@@ -17,8 +17,7 @@ export function ClaimClusterRow(props: { state: ClaimClusterState }) {
       <TableCell component="th" scope="row">
         {state.cluster}
       </TableCell>
-      {state.error &&
-        rest(<ClusterErrorAlert cluster={state.cluster} error={state.error} />)}
+      {state.error && rest(<ClusterErrorAlert error={state.error} />)}
       {!state.error &&
         !state.found &&
         rest(

@@ -22,7 +22,7 @@ export function ClusterDrift(props: { drift: ClusterDriftView }) {
         {cluster}
       </Typography>
       {error ? (
-        <ClusterErrorAlert cluster={cluster} error={error} />
+        <ClusterErrorAlert error={error} />
       ) : (
         <Stack spacing={1}>
           <DriftSummaryChips summary={summary} />

@@ -73,7 +73,7 @@ describe('EntityGitOpsContent', () => {
     await screen.findByText('Drift');
     const staging = section('staging');
     expect(staging.getByRole('alert')).toHaveTextContent(
-      'staging: Could not connect to https://staging.k8s.example.com:6443',
+      'cluster staging: the API server could not be reached (ECONNREFUSED)',
     );
     expect(staging.queryByRole('table')).toBeNull();
     expect(

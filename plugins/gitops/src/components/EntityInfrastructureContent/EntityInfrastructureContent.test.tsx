@@ -66,7 +66,7 @@ describe('EntityInfrastructureContent', () => {
     expect(
       clusterRow('payments-events', 'staging').getByRole('alert'),
     ).toHaveTextContent(
-      'staging: The service account may not list queues.platform.causeway.dev',
+      'cluster staging: the service account may not get queues.platform.causeway.dev (HTTP 403)',
     );
     expect(
       clusterRow('payments-events', 'production').getByLabelText('Ready: True'),
