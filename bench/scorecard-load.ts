@@ -15,7 +15,9 @@ const { parentPort, workerData } = require('node:worker_threads');
   const started = performance.now();
   async function lane() {
     while (next < requests.length) {
-      const { url, method, body } = requests[next++];
+      // The index is taken before awaiting: other lanes move \`next\` on.
+      const i = next++;
+      const { url, method, body } = requests[i];
       const t = performance.now();
       const res = await fetch(url, {
         method,
@@ -23,7 +25,7 @@ const { parentPort, workerData } = require('node:worker_threads');
         body,
       });
       const bytes = (await res.arrayBuffer()).byteLength;
-      latencies[next - 1] = performance.now() - t;
+      latencies[i] = performance.now() - t;
       statuses[res.status] = (statuses[res.status] || 0) + 1;
       if (bytes < 0) throw new Error('unreachable');
     }

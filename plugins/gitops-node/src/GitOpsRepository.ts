@@ -102,6 +102,42 @@ const COMMITTER: GitIdentity = {
   email: 'causeway@localhost',
 };
 
+/** Every file of the repository at a commit, and what its last move changed. */
+type AllFiles = {
+  commitSha: string;
+  entries: GitTreeEntry[];
+  movedFrom?: string;
+  changes?: GitTreeChange[];
+};
+
+/** Whether a path is one of the prefixes or under one of them. */
+const isUnder = (file: string, prefixes: string[]) =>
+  prefixes.some(p => file === p || file.startsWith(`${p}/`));
+
+/** The entries (sorted by path) at or under the prefixes, found by binary search. */
+function underPrefixes(
+  sorted: GitTreeEntry[],
+  prefixes: string[],
+): GitTreeEntry[] {
+  const found = new Map<string, GitTreeEntry>();
+  for (const prefix of prefixes) {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (sorted[mid].path < prefix) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < sorted.length; i++) {
+      const entry = sorted[i];
+      // Paths under the prefix sort right after it, before "prefix0" etc.
+      if (!entry.path.startsWith(prefix)) break;
+      if (isUnder(entry.path, [prefix])) found.set(entry.path, entry);
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
 /** How many tree() listings (by folders) are kept to answer from or diff against. */
 const TREES_KEPT = 64;
 
@@ -140,7 +176,9 @@ export class GitOpsRepository {
    */
   #historyQueue: Promise<unknown> = Promise.resolve();
   /** The last tree() listing of each set of folders. */
-  #trees = new Map<string, GitOpsTree>();
+  #trees = new Map<string, { commitSha: string; entries: GitTreeEntry[] }>();
+  /** Every file at the last head read (see #allFilesAt). */
+  #allFiles: Promise<AllFiles | undefined> = Promise.resolve(undefined);
   /** The repository's folder when it is on this machine. */
   readonly #localPath?: string;
   #historyDir: Promise<string> | undefined;
@@ -228,52 +266,86 @@ export class GitOpsRepository {
    */
   async tree(prefixes: string[]): Promise<GitOpsTree> {
     prefixes.forEach(assertSafeRepositoryPath);
+    const { dir, commitSha } = await this.#readableHead();
     const key = prefixes.join('\0');
     const last = this.#trees.get(key);
-    // A repository on this machine says where its branch is without a
-    // process: when it has not moved, the last listing still holds.
-    if (last && this.#localPath) {
-      const head = await readBranchHead(this.#localPath, this.#branch);
-      if (head === last.commitSha) return { ...last, since: undefined };
+    if (last?.commitSha === commitSha) return { ...last, since: undefined };
+    const all = await this.#allFilesAt(dir, commitSha);
+    const tree: GitOpsTree = {
+      commitSha,
+      entries: underPrefixes(all.entries, prefixes),
+    };
+    if (last) {
+      // What changed since this caller's last listing: the last move's
+      // changes when it moved from there, else a diff of the two commits.
+      const changes =
+        all.movedFrom === last.commitSha
+          ? all.changes
+          : await diffGitTrees(dir, last.commitSha, commitSha, prefixes).catch(
+              () => undefined,
+            );
+      if (changes) {
+        tree.since = {
+          commitSha: last.commitSha,
+          changes: changes.filter(c => isUnder(c.path, prefixes)),
+        };
+      }
+    }
+    // Kept for the folders listed last (a service's view lists its own).
+    this.#trees.delete(key);
+    this.#trees.set(key, { commitSha, entries: tree.entries });
+    if (this.#trees.size > TREES_KEPT) {
+      this.#trees.delete(this.#trees.keys().next().value!);
+    }
+    return tree;
+  }
+
+  /**
+   * Where reads happen and the branch's head. A repository on this machine
+   * is read in place, its head from its ref files: no process, no fetch, and
+   * no wait behind publishes. A remote one is fetched into the working copy.
+   */
+  async #readableHead(): Promise<{ dir: string; commitSha: string }> {
+    if (this.#localPath) {
+      const commitSha = await readBranchHead(this.#localPath, this.#branch);
+      if (commitSha) return { dir: this.#localPath, commitSha };
     }
     return this.#enqueue(async () => {
       const { dir, rev } = await this.#fetchedHead();
-      const commitSha = await runGit(['rev-parse', rev], { cwd: dir });
-      const previous = this.#trees.get(key);
-      if (previous?.commitSha === commitSha) {
-        return { ...previous, since: undefined };
-      }
-      // After a commit, only what it changed is listed (both commits are in
-      // the working copy: the old one was fetched before).
-      const changes = previous
-        ? await diffGitTrees(
-            dir,
-            previous.commitSha,
-            commitSha,
-            prefixes,
-          ).catch(() => undefined)
-        : undefined;
-      const tree: GitOpsTree =
-        previous && changes
-          ? {
-              commitSha,
-              entries: applyTreeChanges(previous.entries, changes),
-              since: { commitSha: previous.commitSha, changes },
-            }
-          : {
-              commitSha,
-              entries: (await listGitTree(dir, commitSha, prefixes)).sort(
-                (a, b) => (a.path < b.path ? -1 : 1),
-              ),
-            };
-      // Kept for the folders listed last (a service's view lists its own).
-      this.#trees.delete(key);
-      this.#trees.set(key, tree);
-      if (this.#trees.size > TREES_KEPT) {
-        this.#trees.delete(this.#trees.keys().next().value!);
-      }
-      return tree;
+      return { dir, commitSha: await runGit(['rev-parse', rev], { cwd: dir }) };
     });
+  }
+
+  /**
+   * Every file of the repository at a commit, sorted by path: listed once,
+   * then moved along by the changes of each new head (one diff-tree).
+   */
+  #allFilesAt(dir: string, commitSha: string): Promise<AllFiles> {
+    const previous = this.#allFiles;
+    const next = previous.then(async current => {
+      if (current?.commitSha === commitSha) return current;
+      const changes = current
+        ? await diffGitTrees(dir, current.commitSha, commitSha, []).catch(
+            () => undefined,
+          )
+        : undefined;
+      if (current && changes) {
+        return {
+          commitSha,
+          entries: applyTreeChanges(current.entries, changes),
+          movedFrom: current.commitSha,
+          changes,
+        };
+      }
+      const entries = await listGitTree(dir, commitSha);
+      return {
+        commitSha,
+        entries: entries.sort((a, b) => (a.path < b.path ? -1 : 1)),
+      };
+    });
+    // A failed listing leaves the last good one for the next call.
+    this.#allFiles = next.catch(() => previous);
+    return next;
   }
 
   /**
@@ -282,6 +354,8 @@ export class GitOpsRepository {
    */
   async readBlobs(blobIds: string[]): Promise<Map<string, string>> {
     if (blobIds.length === 0) return new Map();
+    // Blobs never change: a repository on this machine is read in place.
+    if (this.#localPath) return readGitBlobs(this.#localPath, blobIds);
     return this.#enqueue(async () => {
       const dir =
         (await this.#workdir?.catch(() => undefined)) ??
@@ -298,14 +372,17 @@ export class GitOpsRepository {
     paths.forEach(assertSafeRepositoryPath);
     if (paths.length === 0 || limit < 1) return [];
     const work = async () => {
-      const dir = await this.#historyClone();
+      // A repository on this machine is read in place, at its branch.
+      const [dir, rev] = this.#localPath
+        ? [this.#localPath, `refs/heads/${this.#branch}`]
+        : [await this.#historyClone(), 'FETCH_HEAD'];
       const log = await runGit(
         [
           'log',
           '-z',
           `--max-count=${Math.floor(limit)}`,
           '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s',
-          'FETCH_HEAD',
+          rev,
           '--',
           ...paths,
         ],
@@ -327,6 +404,7 @@ export class GitOpsRepository {
           };
         });
     };
+    if (this.#localPath) return work();
     const next = this.#historyQueue.then(work, work);
     this.#historyQueue = next.then(
       () => undefined,
