@@ -18,7 +18,9 @@ const typeKey = (group: string, kind: string) => `${group}/${kind}`;
 export class ObjectStore {
   readonly #byPlural = new Map<string, ResourceDefinition>();
   readonly #byKind = new Map<string, ResourceDefinition>();
+  /** By key; and the keys of each type, so a list reads only its type. */
   readonly #objects = new Map<string, KubernetesObject>();
+  readonly #keysByType = new Map<string, Set<string>>();
   #revision = 48000;
 
   constructor() {
@@ -72,18 +74,30 @@ export class ObjectStore {
       stored.metadata.creationTimestamp ??= CREATED;
       stored.metadata.resourceVersion = String(++this.#revision);
       this.#objects.set(key, stored);
+      this.#keysOf(key).add(key);
     }
+  }
+
+  /** The keys of the type of a key (GROUP/KIND/NAMESPACE/NAME). */
+  #keysOf(key: string): Set<string> {
+    const type = key.slice(0, key.indexOf('/', key.indexOf('/') + 1));
+    let keys = this.#keysByType.get(type);
+    if (!keys) {
+      keys = new Set();
+      this.#keysByType.set(type, keys);
+    }
+    return keys;
   }
 
   /** Whether there was such an object to remove. */
   remove(ref: ObjectReference): boolean {
-    const removed = this.#objects.delete(
-      this.#key({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        metadata: { name: ref.name, namespace: ref.namespace },
-      }),
-    );
+    const key = this.#key({
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, namespace: ref.namespace },
+    });
+    const removed = this.#objects.delete(key);
+    this.#keysOf(key).delete(key);
     if (removed) this.#revision += 1;
     return removed;
   }
@@ -122,10 +136,11 @@ export class ObjectStore {
     const prefix = `${typeKey(type.group, type.kind)}/${
       namespace === undefined ? '' : `${namespace}/`
     }`;
-    return [...this.#objects.entries()]
-      .filter(
-        ([key, o]) => key.startsWith(prefix) && matches(o.metadata.labels),
-      )
+    const keys = this.#keysByType.get(typeKey(type.group, type.kind)) ?? [];
+    return [...keys]
+      .filter(key => key.startsWith(prefix))
+      .map(key => [key, this.#objects.get(key)!] as const)
+      .filter(([, o]) => matches(o.metadata.labels))
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([, o]) => structuredClone(o));
   }
