@@ -79,7 +79,7 @@ import {
   EXTRA_RESOURCE_TYPES,
 } from './fixtures/driftFixture';
 import { SeededRandom } from './fixtures/random';
-import { median, percentile } from './scorecard-load';
+import { median, percentile, runLoad } from './scorecard-load';
 import { instrument, Profile, record } from './scorecard-profile';
 
 const SERVICES = Number(process.env.DRIFT_BENCH_SERVICES ?? 1000);
@@ -407,61 +407,6 @@ async function startStandInWorker(objects: object[]) {
   };
 }
 
-/*
- * GETs from a worker thread with a fixed number in flight, each timed. Not
- * scorecard-load.ts's runLoad: it records a latency at requests[next - 1]
- * after the await, when other lanes have moved `next` on, so with more than
- * one in flight some slots are overwritten and others stay empty.
- */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const { urls, authorization, concurrency } = workerData;
-  const latencies = new Array(urls.length);
-  const statuses = {};
-  let next = 0;
-  const started = performance.now();
-  async function lane() {
-    while (next < urls.length) {
-      const i = next++;
-      const t = performance.now();
-      const res = await fetch(urls[i], { headers: { authorization } });
-      await res.arrayBuffer();
-      latencies[i] = performance.now() - t;
-      statuses[res.status] = (statuses[res.status] || 0) + 1;
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  parentPort.postMessage({ latencies, statuses, totalMs: performance.now() - started });
-})().catch(e => parentPort.postMessage({ error: String((e && e.stack) || e) }));
-`;
-
-type LoadResult = {
-  latencies: number[];
-  statuses: Record<string, number>;
-  totalMs: number;
-};
-
-function runLoad(options: {
-  urls: string[];
-  authorization: string;
-  concurrency: number;
-}): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, {
-      eval: true,
-      execArgv: [],
-      workerData: options,
-    });
-    worker.once('message', message => {
-      worker.terminate();
-      if (message.error) reject(new Error(message.error));
-      else resolve(message);
-    });
-    worker.once('error', reject);
-  });
-}
-
 /** git processes started, by subcommand: how many, and their wall time. */
 const gitProcesses = new Map<string, { count: number; ms: number }>();
 const gitCommand = (file: unknown, args: unknown) =>
@@ -634,7 +579,11 @@ async function benchViews(options: {
       const profile = new Profile();
       start = performance.now();
       const result = await record(profile, () =>
-        runLoad({ urls: names.map(url), authorization: header, concurrency }),
+        runLoad({
+          requests: names.map(name => ({ url: url(name) })),
+          token: header.replace(/^Bearer /, ''),
+          concurrency,
+        }),
       );
       progress(
         `${names.length} views, ${concurrency} in flight: ${seconds(

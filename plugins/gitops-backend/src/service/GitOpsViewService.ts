@@ -1,23 +1,15 @@
-import {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   GitOpsFileView,
   GitOpsView,
-  PlatformApi,
   viewManifests,
 } from '@causeway/plugin-gitops-common';
-import type {
-  GitOpsRepository,
-  KubernetesClusters,
-} from '@causeway/plugin-gitops-node';
 import { clusterDrift } from './clusterDrift';
 import { clustersState, mayReadClusters } from './clustersState';
 import { gitopsLocation, readEntityManifests } from './gitopsFiles';
 import { readEntity } from './readEntity';
+import type { ViewDependencies } from './viewDependencies';
 import { repositoryLinks } from './repositoryLinks';
 
 /** The commits a view shows. */
@@ -29,24 +21,10 @@ const HISTORY_LENGTH = 20;
  * how each configured cluster differs from them.
  */
 export class GitOpsViewService {
-  readonly #catalog: CatalogService;
-  readonly #repository: GitOpsRepository;
-  readonly #clusters: KubernetesClusters;
-  readonly #permissions: PermissionsService;
-  readonly #platformApis: PlatformApi[];
+  readonly #deps: ViewDependencies;
 
-  constructor(options: {
-    catalog: CatalogService;
-    repository: GitOpsRepository;
-    clusters: KubernetesClusters;
-    permissions: PermissionsService;
-    platformApis: PlatformApi[];
-  }) {
-    this.#catalog = options.catalog;
-    this.#repository = options.repository;
-    this.#clusters = options.clusters;
-    this.#permissions = options.permissions;
-    this.#platformApis = options.platformApis;
+  constructor(deps: ViewDependencies) {
+    this.#deps = deps;
   }
 
   async view(
@@ -54,13 +32,13 @@ export class GitOpsViewService {
     credentials: BackstageCredentials,
   ): Promise<GitOpsView> {
     const { entity, entityRef } = await readEntity(
-      this.#catalog,
+      this.#deps.catalog,
       ref,
       credentials,
     );
     const clusters = await clustersState({
-      clusters: this.#clusters,
-      permissions: this.#permissions,
+      clusters: this.#deps.clusters,
+      permissions: this.#deps.permissions,
       credentials,
     });
     const location = gitopsLocation(entity);
@@ -68,16 +46,16 @@ export class GitOpsViewService {
       return { entityRef, files: [], commits: [], clusters, drift: [] };
     }
 
-    const platformApis = this.#platformApis;
+    const platformApis = this.#deps.platformApis;
     const manifests = await readEntityManifests({
-      repository: this.#repository,
+      repository: this.#deps.repository,
       entity,
       location,
       platformApis,
     });
     const objects = manifests.files.flatMap(f => f.objects);
     const [commits, drift] = await Promise.all([
-      this.#repository.history(
+      this.#deps.repository.history(
         [
           ...new Set([
             location.path,
@@ -88,7 +66,7 @@ export class GitOpsViewService {
       ),
       mayReadClusters(clusters)
         ? clusterDrift({
-            clusters: this.#clusters,
+            clusters: this.#deps.clusters,
             git: objects,
             location,
             platformApis,
@@ -97,7 +75,7 @@ export class GitOpsViewService {
     ]);
 
     const unknown = new Set(viewManifests(objects, { platformApis }).unknown);
-    const links = repositoryLinks(this.#repository.displayUrl);
+    const links = repositoryLinks(this.#deps.repository.displayUrl);
     const sha = manifests.commitSha;
     const files = manifests.files.map((file): GitOpsFileView => {
       const url = sha ? links.file(sha, file.path) : undefined;

@@ -1,7 +1,4 @@
-import {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
   Entity,
@@ -9,18 +6,12 @@ import {
   RELATION_DEPENDS_ON,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ClaimInfrastructureView,
   ClaimView,
   InfrastructureView,
-  PlatformApi,
   viewManifests,
 } from '@causeway/plugin-gitops-common';
-import type {
-  GitOpsRepository,
-  KubernetesClusters,
-} from '@causeway/plugin-gitops-node';
 import { claimClusterStates } from './claimClusterStates';
 import { clustersState, mayReadClusters } from './clustersState';
 import {
@@ -32,6 +23,7 @@ import {
   readGitOpsFiles,
 } from './gitopsFiles';
 import { readEntity } from './readEntity';
+import type { ViewDependencies } from './viewDependencies';
 
 /** A catalog Resource made from a claim: where its claim is in git. */
 type ClaimResource = {
@@ -95,24 +87,10 @@ function claimOf(
  * from git and what each configured cluster says about it.
  */
 export class InfrastructureViewService {
-  readonly #catalog: CatalogService;
-  readonly #repository: GitOpsRepository;
-  readonly #clusters: KubernetesClusters;
-  readonly #permissions: PermissionsService;
-  readonly #platformApis: PlatformApi[];
+  readonly #deps: ViewDependencies;
 
-  constructor(options: {
-    catalog: CatalogService;
-    repository: GitOpsRepository;
-    clusters: KubernetesClusters;
-    permissions: PermissionsService;
-    platformApis: PlatformApi[];
-  }) {
-    this.#catalog = options.catalog;
-    this.#repository = options.repository;
-    this.#clusters = options.clusters;
-    this.#permissions = options.permissions;
-    this.#platformApis = options.platformApis;
+  constructor(deps: ViewDependencies) {
+    this.#deps = deps;
   }
 
   async view(
@@ -120,14 +98,14 @@ export class InfrastructureViewService {
     credentials: BackstageCredentials,
   ): Promise<InfrastructureView> {
     const { entity, entityRef } = await readEntity(
-      this.#catalog,
+      this.#deps.catalog,
       ref,
       credentials,
     );
     const [clusters, dependencies] = await Promise.all([
       clustersState({
-        clusters: this.#clusters,
-        permissions: this.#permissions,
+        clusters: this.#deps.clusters,
+        permissions: this.#deps.permissions,
         credentials,
       }),
       this.#dependencies(entity, credentials),
@@ -144,7 +122,7 @@ export class InfrastructureViewService {
     // Every claim is of a platform API; one without a namespace cannot be
     // looked up, and has no cluster states.
     const lookups = claims.map(claim => {
-      const api = this.#platformApis.find(
+      const api = this.#deps.platformApis.find(
         a => a.apiVersion === claim.apiVersion && a.kind === claim.kind,
       );
       return api && claim.namespace
@@ -160,7 +138,7 @@ export class InfrastructureViewService {
     const found = lookups.filter(
       (l): l is NonNullable<typeof l> => l !== undefined,
     );
-    const states = await claimClusterStates(this.#clusters, found);
+    const states = await claimClusterStates(this.#deps.clusters, found);
     return {
       entityRef,
       claims: claims.map((claim, i) => {
@@ -190,7 +168,7 @@ export class InfrastructureViewService {
       )
       .map(r => r.targetRef);
     if (entityRefs.length === 0) return [];
-    const { items } = await this.#catalog.getEntitiesByRefs(
+    const { items } = await this.#deps.catalog.getEntitiesByRefs(
       {
         entityRefs,
         fields: [
@@ -218,14 +196,14 @@ export class InfrastructureViewService {
     entityRef: string,
     dependencies: ClaimResource[],
   ): Promise<Claim[]> {
-    const platformApis = this.#platformApis;
+    const platformApis = this.#deps.platformApis;
     const location = gitopsLocation(entity);
     const dependencyPaths = dependencies.map(d => d.path);
     let own: ClaimView[] = [];
     let read: GitOpsFileContents[];
     if (location) {
       const manifests = await readEntityManifests({
-        repository: this.#repository,
+        repository: this.#deps.repository,
         entity,
         location,
         platformApis,
@@ -234,7 +212,8 @@ export class InfrastructureViewService {
       own = manifests.claims;
       read = manifests.read;
     } else {
-      read = (await readGitOpsFiles(this.#repository, dependencyPaths)).files;
+      read = (await readGitOpsFiles(this.#deps.repository, dependencyPaths))
+        .files;
     }
 
     // A claim Resource's own claim is its Resource.
