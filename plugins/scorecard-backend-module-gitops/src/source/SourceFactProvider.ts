@@ -24,6 +24,14 @@ export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 /** Repositories read at the same time when many changed. */
 const CONCURRENCY = 8;
 
+/**
+ * How often a scheduled run asks a hosting service about a repository: one
+ * API call per repository per hour (a token allows 5,000 an hour; a GitHub
+ * App 15,000). A re-evaluation of a few entities asks at once.
+ */
+const HOSTED_RECHECK_MS = 60 * 60 * 1000;
+const FEW_REPOSITORIES = 20;
+
 /** Where an entity's source is: a local git host repository, or a URL. */
 type SourceRepository =
   | { type: 'local'; key: string; name: string }
@@ -38,8 +46,10 @@ type SourceRepository =
  * source.readable false and nothing else.
  *
  * A repository is read again only when its branch moved: a local one's head
- * is looked up in its ref files; a hosted one is asked with the last commit
- * as etag (one API call when nothing changed; the archive otherwise). What
+ * is looked up in its ref files; a hosted one (GitHub, with a token or an
+ * App in integrations) is asked with the last commit as etag, one API call
+ * when nothing changed and its archive when it did, at most hourly in
+ * scheduled runs and at once for a re-evaluation of a few entities. What
  * was made of a commit is kept by repository.
  */
 export class SourceFactProvider implements FactProvider {
@@ -49,11 +59,15 @@ export class SourceFactProvider implements FactProvider {
   readonly #logger: LoggerService;
   readonly #urlReader?: UrlReaderService;
   readonly #integrations?: ScmIntegrationRegistry;
-  #byRepository = new Map<string, { commitSha: string; facts: Facts }>();
+  #byRepository = new Map<
+    string,
+    { commitSha: string; facts: Facts; checkedAt?: number }
+  >();
   #entitiesByRepository = new Map<string, string[]>();
   #repositoriesRead = 0;
-  /** Hosted repositories that failed: said once, until they read again. */
-  #failing = new Set<string>();
+  /** Hosted repositories that failed, and when: said once, until they read again. */
+  #failing = new Map<string, number>();
+  readonly #clock: () => number;
 
   constructor(options: {
     host: LocalGitHost;
@@ -61,11 +75,14 @@ export class SourceFactProvider implements FactProvider {
     /** With integrations: reads sources hosted elsewhere (GitHub). */
     urlReader?: UrlReaderService;
     integrations?: ScmIntegrationRegistry;
+    /** Milliseconds now; for tests. */
+    clock?: () => number;
   }) {
     this.#host = options.host;
     this.#logger = options.logger;
     this.#urlReader = options.urlReader;
     this.#integrations = options.integrations;
+    this.#clock = options.clock ?? Date.now;
   }
 
   /** Repositories read by the last collect call (their branch had moved). */
@@ -113,7 +130,11 @@ export class SourceFactProvider implements FactProvider {
       SOURCE_LOCATION_ANNOTATION
     ]?.trim().replace(/^url:/, '');
     if (!location || !/^https?:\/\//.test(location)) return undefined;
-    if (!this.#integrations.byUrl(location)) return undefined;
+    // Only with credentials: anonymous GitHub allows 60 requests an hour.
+    const github = this.#integrations.github.byUrl(location);
+    if (!github?.config.token && !github?.config.apps?.length) {
+      return undefined;
+    }
     return { type: 'url', key: `url:${location}`, url: location };
   }
 
@@ -143,7 +164,11 @@ export class SourceFactProvider implements FactProvider {
           const facts =
             source.type === 'local'
               ? await this.#localFacts(source.key, source.name)
-              : await this.#urlFacts(source.key, source.url);
+              : await this.#urlFacts(
+                  source.key,
+                  source.url,
+                  groups.length <= FEW_REPOSITORIES,
+                );
           for (const ref of refs) result.set(ref, facts);
         }),
       );
@@ -159,8 +184,17 @@ export class SourceFactProvider implements FactProvider {
    * A hosted repository, through the UrlReader: the archive of its default
    * branch (or the URL's ref), keeping only the contents the facts need.
    */
-  async #urlFacts(key: string, url: string): Promise<Facts> {
+  async #urlFacts(key: string, url: string, now: boolean): Promise<Facts> {
     const cached = this.#byRepository.get(key);
+    const failedAt = this.#failing.get(key);
+    const checkedAt = cached?.checkedAt ?? failedAt;
+    if (
+      !now &&
+      checkedAt !== undefined &&
+      this.#clock() - checkedAt < HOSTED_RECHECK_MS
+    ) {
+      return cached?.facts ?? UNREADABLE_SOURCE;
+    }
     try {
       // The reader calls the filter with every file's path: all of them are
       // listed (tests, README), only those the facts read are kept.
@@ -178,15 +212,23 @@ export class SourceFactProvider implements FactProvider {
       }
       this.#repositoriesRead++;
       const facts = sourceFacts(paths, contents);
-      this.#byRepository.set(key, { commitSha: tree.etag, facts });
+      this.#byRepository.set(key, {
+        commitSha: tree.etag,
+        facts,
+        checkedAt: this.#clock(),
+      });
       this.#failing.delete(key);
       return facts;
     } catch (error) {
       const name = (error as Error)?.name;
-      if (name === 'NotModifiedError' && cached) return cached.facts;
+      if (name === 'NotModifiedError' && cached) {
+        cached.checkedAt = this.#clock();
+        return cached.facts;
+      }
       this.#byRepository.delete(key);
-      if (!this.#failing.has(key)) {
-        this.#failing.add(key);
+      const failedBefore = this.#failing.has(key);
+      this.#failing.set(key, this.#clock());
+      if (!failedBefore) {
         // The reader's messages carry the URL and status, never the token.
         this.#logger.warn(
           `Cannot read the source repository ${url}: ${

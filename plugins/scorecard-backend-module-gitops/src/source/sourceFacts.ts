@@ -9,7 +9,7 @@ export const SOURCE_FACTS: FactDefinition[] = [
   fact(
     'readable',
     'boolean',
-    "The source repository could be read: it is on the local git host, or its backstage.io/source-location is a URL of a host in integrations (e.g. GitHub) that the portal's token can read. Only readable sources get the other source facts.",
+    'The source repository could be read: it is on the local git host, or its backstage.io/source-location is on a GitHub host of integrations with a token or a GitHub App (read at most hourly by scheduled runs). Only readable sources get the other source facts.',
   ),
   fact(
     'hasCiWorkflow',
