@@ -119,7 +119,9 @@ function underPrefixes(
   sorted: GitTreeEntry[],
   prefixes: string[],
 ): GitTreeEntry[] {
-  const found = new Map<string, GitTreeEntry>();
+  // Each prefix's entries are one run of the sorted list; the runs, in
+  // order and without overlaps, are the answer, still sorted.
+  const runs: Array<[number, number]> = [];
   for (const prefix of prefixes) {
     let low = 0;
     let high = sorted.length;
@@ -128,14 +130,21 @@ function underPrefixes(
       if (sorted[mid].path < prefix) low = mid + 1;
       else high = mid;
     }
-    for (let i = low; i < sorted.length; i++) {
-      const entry = sorted[i];
-      // Paths under the prefix sort right after it, before "prefix0" etc.
-      if (!entry.path.startsWith(prefix)) break;
-      if (isUnder(entry.path, [prefix])) found.set(entry.path, entry);
-    }
+    let end = low;
+    while (end < sorted.length && sorted[end].path.startsWith(prefix)) end++;
+    runs.push([low, end]);
   }
-  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  runs.sort((a, b) => a[0] - b[0]);
+  const found: GitTreeEntry[] = [];
+  let done = 0;
+  for (const [start, end] of runs) {
+    for (let i = Math.max(start, done); i < end; i++) {
+      // "apps" also starts "apps-legacy/...": only the folder itself.
+      if (isUnder(sorted[i].path, prefixes)) found.push(sorted[i]);
+    }
+    done = Math.max(done, end);
+  }
+  return found;
 }
 
 /** How many tree() listings (by folders) are kept to answer from or diff against. */

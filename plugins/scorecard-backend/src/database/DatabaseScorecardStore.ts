@@ -76,7 +76,12 @@ function chunks<T>(items: T[], size = BATCH): T[][] {
   return out;
 }
 
-const emptyLevels = (): Record<EntityLevel, number> => ({
+/** How long another replica's writes may take to show in level counts. */
+const COUNTS_TTL_MS = 5_000;
+
+type LevelCounts = Record<EntityLevel, number>;
+
+const emptyLevels = (): LevelCounts => ({
   none: 0,
   ...(Object.fromEntries(LEVELS.map(l => [l, 0])) as Record<
     (typeof LEVELS)[number],
@@ -154,6 +159,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
    */
   readonly #pairsBatch: number;
 
+  /**
+   * Level counts by filter. Pages of one filter (sorts, offsets) share
+   * them; a write here clears them, and another replica's writes show
+   * within COUNTS_TTL_MS.
+   */
+  #counts = new Map<string, { at: number; levels: Promise<LevelCounts> }>();
+  #lastFullRun?: { at: number; value: Promise<string | undefined> };
+
   private constructor(private readonly db: Knex) {
     this.#pairsBatch = String(db.client.config.client).includes('sqlite')
       ? BATCH
@@ -165,6 +178,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     options: { day: string; evaluatedAt: string; touchUnchanged: boolean },
   ): Promise<{ written: number }> {
     const { day, evaluatedAt, touchUnchanged } = options;
+    this.#counts.clear();
     let written = 0;
     for (const batch of chunks(evaluations)) {
       const rows = batch.map(e => toRow(e, day, evaluatedAt));
@@ -281,6 +295,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async deleteEntities(entityRefs: string[]): Promise<void> {
+    this.#counts.clear();
     for (const batch of chunks(entityRefs)) {
       await this.db.transaction(async tx => {
         await tx(FAILING).whereIn('entity_ref', batch).delete();
@@ -349,13 +364,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
       name: 'name',
       failed: 'failed',
     }[query.sort];
-    const [counts, rows] = await Promise.all([
-      filtered()
-        .select('level')
-        .count({ count: '*' })
-        .groupBy('level') as unknown as Promise<
-        Array<{ level: EntityLevel; count: number | string }>
-      >,
+    const [levels, rows] = await Promise.all([
+      this.#levelCounts(query, filtered),
       filtered()
         .select(
           'entity_ref',
@@ -377,13 +387,45 @@ export class DatabaseScorecardStore implements ScorecardStore {
         .limit(query.limit)
         .offset(query.offset),
     ]);
-    const levels = emptyLevels();
-    for (const { level, count } of counts) levels[level] = Number(count);
     return {
       items: (rows as EntityRow[]).map(row => this.#item(row)),
       totalItems: Object.values(levels).reduce((a, b) => a + b, 0),
       levels,
     };
+  }
+
+  /** The filter's entities by level, from the cache while it holds. */
+  #levelCounts(
+    query: EntityQuery,
+    filtered: () => Knex.QueryBuilder<EntityRow>,
+  ): Promise<LevelCounts> {
+    const { owner, ownerGroup, system, kind, levels, failingCheck } = query;
+    const key = JSON.stringify([
+      owner,
+      ownerGroup,
+      system,
+      kind,
+      levels,
+      failingCheck,
+    ]);
+    const now = Date.now();
+    const cached = this.#counts.get(key);
+    if (cached && now - cached.at < COUNTS_TTL_MS) return cached.levels;
+    const counted = (async () => {
+      const rows = (await filtered()
+        .select('level')
+        .count({ count: '*' })
+        .groupBy('level')) as Array<{
+        level: EntityLevel;
+        count: number | string;
+      }>;
+      const counts = emptyLevels();
+      for (const { level, count } of rows) counts[level] = Number(count);
+      return counts;
+    })();
+    this.#counts.set(key, { at: now, levels: counted });
+    counted.catch(() => this.#counts.delete(key));
+    return counted;
   }
 
   async entityHistory(
@@ -434,6 +476,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async replaceGroupTree(edges: GroupEdge[]): Promise<void> {
+    this.#counts.clear();
     const key = (e: GroupEdge) => `${e.ancestor}\n${e.descendant}`;
     const wanted = new Map(edges.map(e => [key(e), e]));
     await this.db.transaction(async tx => {
@@ -536,11 +579,24 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async getLastFullRun(): Promise<string | undefined> {
-    const row = await this.db(STATE).where('key', 'last_full_run').first();
-    return row?.value;
+    // Every read answer shows it: kept like the level counts.
+    const now = Date.now();
+    if (this.#lastFullRun && now - this.#lastFullRun.at < COUNTS_TTL_MS) {
+      return this.#lastFullRun.value;
+    }
+    const value = this.db(STATE)
+      .where('key', 'last_full_run')
+      .first()
+      .then(row => row?.value as string | undefined);
+    this.#lastFullRun = { at: now, value };
+    value.catch(() => {
+      this.#lastFullRun = undefined;
+    });
+    return value;
   }
 
   async setLastFullRun(startedAt: string): Promise<void> {
+    this.#lastFullRun = undefined;
     await this.db(STATE)
       .insert({ key: 'last_full_run', value: startedAt })
       .onConflict('key')
