@@ -201,9 +201,9 @@ export class SourceFactProvider implements FactProvider {
       const paths: string[] = [];
       const tree = await this.#urlReader!.readTree(url, {
         etag: cached?.commitSha,
-        filter: path => {
-          paths.push(path);
-          return mayNeedContent(path);
+        filter: file => {
+          paths.push(file);
+          return mayNeedContent(file);
         },
       });
       const contents = new Map<string, string>();
