@@ -46,6 +46,21 @@ describe.each(backendDatabaseIds)(
         call,
       );
 
+    /**
+     * The stand-in's calls since `from`, as `ROUTE STATUS`, leaving out the
+     * catalog's re-reads of other repositories.
+     */
+    const callsSince = (from: number, repo: string) =>
+      standIn.requests
+        .slice(from)
+        .filter(
+          r =>
+            !r.path.startsWith(`/repos/${ORG}/`) ||
+            r.path === `/repos/${ORG}/${repo}` ||
+            r.path.startsWith(`/repos/${ORG}/${repo}/`),
+        )
+        .map(r => `${r.route} ${r.status}`);
+
     beforeAll(async () => {
       standIn = await startStandInGitHub({ organizations: [ORG] });
       started = await startGoldenPathBackend(databaseId, {
