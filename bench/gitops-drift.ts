@@ -38,7 +38,7 @@
  * DRIFT_BENCH_SEED (42), DRIFT_BENCH_NAMESPACES (50: services share them,
  * and a view reads its namespace's whole infrastructure folder).
  */
-import childProcess, { spawn } from 'node:child_process';
+import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,6 +79,7 @@ import {
   EXTRA_RESOURCE_TYPES,
 } from './fixtures/driftFixture';
 import { SeededRandom } from './fixtures/random';
+import { commitAll } from './fixtures/scorecardFixture';
 import { median, percentile, runLoad } from './scorecard-load';
 import { instrument, Profile, record } from './scorecard-profile';
 
@@ -299,49 +300,6 @@ function benchComputation(
 
 // ---------------------------------------------------------------------------
 // 3: the GitOps view over HTTP.
-
-/** One commit on main holding every file, written with git fast-import. */
-async function commitAll(
-  repository: string,
-  files: Iterable<{ path: string; content: string }>,
-): Promise<void> {
-  const child = spawn('git', ['fast-import', '--quiet'], {
-    env: { ...process.env, GIT_DIR: repository },
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', chunk => {
-    stderr += chunk;
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', code =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`git fast-import failed (${code}): ${stderr}`)),
-    );
-  });
-  const write = async (chunk: string | Buffer) => {
-    if (!child.stdin.write(chunk)) {
-      await new Promise(resolve => child.stdin.once('drain', resolve));
-    }
-  };
-  const message = 'Services of the drift benchmark\n';
-  const who = `Causeway Bench <bench@causeway.example> 1767225600 +0000`;
-  await write(
-    `commit refs/heads/main\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(
-      message,
-    )}\n${message}from refs/heads/main^0\n`,
-  );
-  for (const file of files) {
-    const content = Buffer.from(file.content, 'utf8');
-    await write(
-      `M 100644 inline ${file.path}\ndata ${content.length}\n${content}\n`,
-    );
-  }
-  child.stdin.end();
-  await done;
-}
 
 const STAND_IN_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -747,6 +705,7 @@ async function main() {
     await commitAll(
       bare,
       [...files].map(([p, content]) => ({ path: p, content })),
+      'Services of the drift benchmark\n',
     );
     const liveObjects = services.flatMap(s => s.live);
     progress(
