@@ -51,6 +51,14 @@ export interface Config {
       /** The furthest ahead, in days, a waiver may expire. Defaults to 180. */
       maxDays?: number;
     };
+    /**
+     * How long, in seconds, a signed-in user's decisions on scorecard.read
+     * and on reading catalog entities are kept, so that the reads of one
+     * page do not each ask the permission backend. A policy change reaches
+     * scorecard reads within this time. Decisions about waivers are never
+     * kept. 0 keeps none. Defaults to 10; at most 300.
+     */
+    permissionCacheSeconds?: number;
     badges?: {
       /**
        * Serve GET /api/scorecard/badge/... without sign-in, e.g. for README

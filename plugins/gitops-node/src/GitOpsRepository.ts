@@ -6,9 +6,10 @@ import path from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { GitCommandError, GitIdentity, redact, runGit } from './git';
+import { GitObjectReader } from './GitObjectReader';
 import {
   applyTreeChanges,
-  diffGitTrees,
+  diffCommitTrees,
   GitTreeChange,
   GitTreeEntry,
   readBranchHead,
@@ -191,6 +192,8 @@ export class GitOpsRepository {
   /** The repository's folder when it is on this machine. */
   readonly #localPath?: string;
   #historyDir: Promise<string> | undefined;
+  /** Long-lived `git cat-file --batch` readers, by repository folder. */
+  #readers = new Map<string, GitObjectReader>();
 
   constructor(options: GitOpsRepositoryOptions) {
     this.#url = options.url;
@@ -290,7 +293,7 @@ export class GitOpsRepository {
       const changes =
         all.movedFrom === last.commitSha
           ? all.changes
-          : await diffGitTrees(dir, last.commitSha, commitSha, prefixes).catch(
+          : await this.#diff(dir, last.commitSha, commitSha, prefixes).catch(
               () => undefined,
             );
       if (changes) {
@@ -334,7 +337,7 @@ export class GitOpsRepository {
     const next = previous.then(async current => {
       if (current?.commitSha === commitSha) return current;
       const changes = current
-        ? await diffGitTrees(dir, current.commitSha, commitSha, []).catch(
+        ? await this.#diff(dir, current.commitSha, commitSha, []).catch(
             () => undefined,
           )
         : undefined;
@@ -364,13 +367,33 @@ export class GitOpsRepository {
   async readBlobs(blobIds: string[]): Promise<Map<string, string>> {
     if (blobIds.length === 0) return new Map();
     // Blobs never change: a repository on this machine is read in place.
-    if (this.#localPath) return readGitBlobs(this.#localPath, blobIds);
-    return this.#enqueue(async () => {
-      const dir =
-        (await this.#workdir?.catch(() => undefined)) ??
-        (await this.#freshWorkdir());
-      return readGitBlobs(dir, blobIds);
-    });
+    const dir =
+      this.#localPath ??
+      (await this.#enqueue(
+        async () =>
+          (await this.#workdir?.catch(() => undefined)) ??
+          (await this.#freshWorkdir()),
+      ));
+    const objects = await this.#reader(dir).read(blobIds);
+    const blobs = new Map<string, string>();
+    for (const [id, object] of objects) {
+      if (object.type === 'blob') blobs.set(id, object.data.toString('utf8'));
+    }
+    return blobs;
+  }
+
+  /** The files changed under the prefixes between two commits in dir. */
+  #diff(dir: string, from: string, to: string, prefixes: string[]) {
+    return diffCommitTrees(this.#reader(dir), from, to, prefixes);
+  }
+
+  #reader(dir: string): GitObjectReader {
+    let reader = this.#readers.get(dir);
+    if (!reader) {
+      reader = new GitObjectReader(dir);
+      this.#readers.set(dir, reader);
+    }
+    return reader;
   }
 
   /**

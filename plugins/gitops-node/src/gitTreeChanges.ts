@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runGit } from './git';
+import { GitObjectReader } from './GitObjectReader';
 
 /** A file of a tree: its path and blob id. */
 export type GitTreeEntry = { path: string; blobId: string };
@@ -33,38 +33,6 @@ export async function readBranchHead(
   return line?.split(' ')[0];
 }
 
-/**
- * The files (blobs; not symbolic links or submodules) that changed under
- * the given folders between two commits both in the repository, from
- * `git diff-tree -r`.
- */
-export async function diffGitTrees(
-  repositoryDir: string,
-  from: string,
-  to: string,
-  prefixes: string[],
-): Promise<GitTreeChange[]> {
-  const output = await runGit(
-    ['diff-tree', '-r', '-z', '--no-renames', from, to, '--', ...prefixes],
-    { cwd: repositoryDir, trim: false },
-  );
-  // -z: ":OLDMODE NEWMODE OLDID NEWID STATUS\0PATH\0" per file.
-  const fields = output.split('\0');
-  const changes: GitTreeChange[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [oldMode, newMode, oldId, newId, status] = fields[i]
-      .slice(1)
-      .split(' ');
-    const isFile = (mode: string) => mode.startsWith('100');
-    changes.push({
-      path: fields[i + 1],
-      blobId: status !== 'D' && isFile(newMode) ? newId : undefined,
-      previousBlobId: status !== 'A' && isFile(oldMode) ? oldId : undefined,
-    });
-  }
-  return changes;
-}
-
 /** Where a path is, or would be inserted, in entries sorted by path. */
 function indexOf(entries: GitTreeEntry[], file: string): number {
   let low = 0;
@@ -95,4 +63,94 @@ export function applyTreeChanges(
     }
   }
   return entries;
+}
+
+/** An entry of a tree object: a file (mode 100644 or 100755), a folder (40000), a link or a submodule. */
+type TreeObjectEntry = { mode: string; id: string };
+
+/** The entries of a tree object by name: "<mode> <name>\0<binary id>" each. */
+function parseTreeObject(data: Buffer, idBytes: number) {
+  const entries = new Map<string, TreeObjectEntry>();
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(32, at);
+    const nul = data.indexOf(0, space);
+    entries.set(data.toString('utf8', space + 1, nul), {
+      mode: data.toString('latin1', at, space),
+      id: data.toString('hex', nul + 1, nul + 1 + idBytes),
+    });
+    at = nul + 1 + idBytes;
+  }
+  return entries;
+}
+
+const isFileMode = (mode: string) => mode.startsWith('100');
+const isTreeMode = (mode: string) => mode === '40000';
+
+/**
+ * What diffGitTrees gives, read through a GitObjectReader instead of a
+ * `git diff-tree` process: the two commits' trees are compared folder by
+ * folder, one batch of tree objects per depth, descending only into
+ * folders whose ids differ and that lead to one of the prefixes.
+ */
+export async function diffCommitTrees(
+  reader: GitObjectReader,
+  from: string,
+  to: string,
+  prefixes: string[],
+): Promise<GitTreeChange[]> {
+  const commits = await reader.read([from, to]);
+  const rootOf = (sha: string) => {
+    const commit = commits.get(sha);
+    const match =
+      commit?.type === 'commit'
+        ? /^tree ([0-9a-f]+)/.exec(commit.data.toString('latin1', 0, 80))
+        : null;
+    if (!match) throw new Error(`${sha} is not a commit of the repository`);
+    return match[1];
+  };
+  const idBytes = from.length / 2;
+  const wanted = (file: string) =>
+    prefixes.length === 0 ||
+    prefixes.some(p => file === p || file.startsWith(`${p}/`));
+  const leadsToPrefix = (dir: string) =>
+    wanted(dir) || prefixes.some(p => p.startsWith(`${dir}/`));
+
+  const changes: GitTreeChange[] = [];
+  type Pair = { dir: string; before?: string; after?: string };
+  let level: Pair[] = [{ dir: '', before: rootOf(from), after: rootOf(to) }];
+  while (level.length) {
+    const trees = await reader.read(
+      level.flatMap(p => [p.before, p.after]).filter((id): id is string => !!id),
+    );
+    const entriesOf = (id?: string) => {
+      if (!id) return new Map<string, TreeObjectEntry>();
+      const tree = trees.get(id);
+      if (tree?.type !== 'tree') throw new Error(`tree ${id} is missing`);
+      return parseTreeObject(tree.data, idBytes);
+    };
+    const next: Pair[] = [];
+    for (const { dir, before, after } of level) {
+      const old = entriesOf(before);
+      const current = entriesOf(after);
+      for (const name of new Set([...old.keys(), ...current.keys()])) {
+        const a = old.get(name);
+        const b = current.get(name);
+        if (a && b && a.id === b.id && a.mode === b.mode) continue;
+        const file = dir ? `${dir}/${name}` : name;
+        const aTree = a && isTreeMode(a.mode) ? a.id : undefined;
+        const bTree = b && isTreeMode(b.mode) ? b.id : undefined;
+        if ((aTree || bTree) && aTree !== bTree && leadsToPrefix(file)) {
+          next.push({ dir: file, before: aTree, after: bTree });
+        }
+        const aFile = a && isFileMode(a.mode) ? a.id : undefined;
+        const bFile = b && isFileMode(b.mode) ? b.id : undefined;
+        if ((aFile || bFile) && wanted(file)) {
+          changes.push({ path: file, blobId: bFile, previousBlobId: aFile });
+        }
+      }
+    }
+    level = next;
+  }
+  return changes;
 }

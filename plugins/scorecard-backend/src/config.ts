@@ -12,6 +12,8 @@ export type ScorecardConfig = {
   retentionDays: number;
   waiverMaxDays: number;
   publicBadges: boolean;
+  /** How long a user's read decisions are kept, in milliseconds; 0: not kept. */
+  decisionTtlMs: number;
 };
 
 function readFrequency(
@@ -30,6 +32,14 @@ function positiveInteger(config: Config, key: string, fallback: number) {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(`${key} must be a whole number of days, 1 or more`);
+  }
+  return value;
+}
+
+function seconds(config: Config, key: string, fallback: number) {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!(value >= 0 && value <= 300)) {
+    throw new Error(`${key} must be a number of seconds from 0 to 300`);
   }
   return value;
 }
@@ -64,5 +74,7 @@ export function readScorecardConfig(config: Config): ScorecardConfig {
     ),
     waiverMaxDays: positiveInteger(config, 'scorecard.waivers.maxDays', 180),
     publicBadges: config.getOptionalBoolean('scorecard.badges.public') ?? false,
+    decisionTtlMs:
+      seconds(config, 'scorecard.permissionCacheSeconds', 10) * 1000,
   };
 }

@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Facts } from '@causeway/plugin-scorecard-common';
@@ -132,11 +136,18 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
   });
 
   const tasks = new Map<string, () => Promise<void>>();
+  const catalog = catalogServiceMock({ entities });
+  const byRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+  const decided: string[] = [];
   const { server } = await startTestBackend({
     features: [
       scorecardPlugin,
       testFacts,
-      catalogServiceMock.factory({ entities }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
       mockServices.rootConfig.factory({
         data: {
           scorecard: {
@@ -157,11 +168,13 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
           });
         },
       }).factory,
-      // mallory may not read scorecards; dave may not waive.
+      // mallory may not read scorecards; dave may not waive; eve sees no
+      // entity in the catalog, carol only some (the catalog applies it).
       mockServices.permissions.mock({
         async authorize(requests, { credentials }) {
           const user = (credentials.principal as { userEntityRef?: string })
             .userEntityRef;
+          decided.push(...requests.map(r => `${user} ${r.permission.name}`));
           return requests.map(({ permission }) => ({
             result:
               user === 'user:default/mallory' ||
@@ -171,12 +184,39 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
                 : AuthorizeResult.ALLOW,
           }));
         },
+        async authorizeConditional(requests, { credentials }) {
+          const user = (credentials.principal as { userEntityRef?: string })
+            .userEntityRef;
+          decided.push(...requests.map(r => `${user} ${r.permission.name}`));
+          return requests.map(({ permission }) => {
+            if (user === 'user:default/eve') {
+              return { result: AuthorizeResult.DENY };
+            }
+            if (user === 'user:default/carol') {
+              return {
+                result: AuthorizeResult.CONDITIONAL,
+                pluginId: 'catalog',
+                resourceType: permission.resourceType,
+                conditions: {
+                  rule: 'IS_ENTITY_OWNER',
+                  resourceType: permission.resourceType,
+                  params: { claims: ['group:default/payments-team'] },
+                },
+              };
+            }
+            return { result: AuthorizeResult.ALLOW };
+          });
+        },
       }).factory,
     ],
   });
   return {
     server,
     facts,
+    /** The catalog's getEntitiesByRefs, as the scorecard calls it. */
+    byRefs,
+    /** Every permission decision asked for: "USER PERMISSION". */
+    decided,
     notify: (refs: string[]) => notify(refs),
     evaluateAll: () => tasks.get('scorecard-evaluate-all')!(),
     pollCatalog: () => tasks.get('scorecard-catalog-changes')!(),
@@ -467,6 +507,68 @@ describe('scorecard API', () => {
         expect((await get(route, mallory)).status).toBe(403);
       }
       expect((await get('/overview', {})).status).toBe(401);
+    });
+
+    it('shows an entity to a user only as the catalog would, asking the catalog only when its decision has conditions', async () => {
+      backend.byRefs.mockClear();
+      // bob may read every entity: the evaluated entities answer.
+      expect(
+        (await get('/entities/component/default/payment-service')).status,
+      ).toBe(200);
+      expect(backend.byRefs).not.toHaveBeenCalled();
+
+      // carol's decision has conditions: the catalog decides, as carol.
+      const carol = await get(
+        '/entities/component/default/payment-service',
+        as('carol'),
+      );
+      expect(carol.status).toBe(200);
+      expect(backend.byRefs).toHaveBeenCalledWith(
+        expect.objectContaining({
+          entityRefs: ['component:default/payment-service'],
+        }),
+        {
+          credentials: expect.objectContaining({
+            principal: expect.objectContaining({
+              userEntityRef: 'user:default/carol',
+            }),
+          }),
+        },
+      );
+
+      // eve may read no entity of the catalog.
+      for (const [route, ref] of [
+        [
+          '/entities/component/default/payment-service',
+          'component:default/payment-service',
+        ],
+        [
+          '/gate/component/default/payment-service?minLevel=bronze',
+          'component:default/payment-service',
+        ],
+        ['/groups/default/engineering/rollup', 'group:default/engineering'],
+      ]) {
+        const res = await get(route, as('eve'));
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toBe(`${ref} is not in the catalog`);
+      }
+    });
+
+    it("asks for a user's read decisions once for the reads of a page", async () => {
+      backend.decided.length = 0;
+      const frank = as('frank');
+      for (const route of [
+        '/entities/component/default/payment-service',
+        '/entities/component/default/payment-service/history',
+        '/entities/component/default/payment-service/waivers',
+        '/badge/component/default/payment-service',
+      ]) {
+        expect((await get(route, frank)).status).toBe(200);
+      }
+      expect(backend.decided).toEqual([
+        'user:default/frank scorecard.read',
+        'user:default/frank catalog.entity.read',
+      ]);
     });
 
     it('lets an allowed user waive a check, which then counts as passing, and revoke it', async () => {

@@ -114,6 +114,7 @@ export const scorecardPlugin = createBackendPlugin({
               retentionDays: settings.retentionDays,
             }),
             publicBadges: settings.publicBadges,
+            decisionTtlMs: settings.decisionTtlMs,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

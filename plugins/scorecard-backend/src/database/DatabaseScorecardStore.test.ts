@@ -113,8 +113,10 @@ describe.each(databases.eachSupportedId())(
       expect(await store.listEntityEtags()).toEqual(
         new Map([[a.entityRef, 'etag-1']]),
       );
+      expect(await store.isKnown(a.entityRef)).toBe(true);
       await store.deleteEntities([a.entityRef]);
       expect(await store.getEntity(a.entityRef)).toBeUndefined();
+      expect(await store.isKnown(a.entityRef)).toBe(false);
       expect(
         (await store.queryEntities(query({ failingCheck: 'two-replicas' })))
           .totalItems,
@@ -262,6 +264,8 @@ describe.each(databases.eachSupportedId())(
       }));
       await store.replaceGroupTree(tree);
       await store.replaceGroupTree(tree); // unchanged: no duplicates
+      expect(await store.isKnown('group:default/cards-squad')).toBe(true);
+      expect(await store.isKnown('group:default/marketing')).toBe(false);
       await save(
         [
           evaluation('pay', 'gold'),

@@ -318,6 +318,18 @@ export class DatabaseScorecardStore implements ScorecardStore {
     };
   }
 
+  async isKnown(entityRef: string): Promise<boolean> {
+    const [entity, group] = await Promise.all([
+      this.db(ENTITIES).where('entity_ref', entityRef).first('entity_ref'),
+      entityRef.startsWith('group:')
+        ? this.db(GROUP_TREE)
+            .where('ancestor_ref', entityRef)
+            .first('ancestor_ref')
+        : undefined,
+    ]);
+    return Boolean(entity || group);
+  }
+
   #item(row: EntityRow): EntityQueryResult['items'][number] {
     return {
       entityRef: row.entity_ref,

@@ -90,6 +90,8 @@ export interface ScorecardStore {
   /** Forgets entities (not their history or waivers). */
   deleteEntities(entityRefs: string[]): Promise<void>;
   getEntity(entityRef: string): Promise<StoredEntity | undefined>;
+  /** Whether the last evaluations saw this entity (an evaluated one, or a group). */
+  isKnown(entityRef: string): Promise<boolean>;
   queryEntities(query: EntityQuery): Promise<EntityQueryResult>;
 
   entityHistory(

@@ -108,7 +108,7 @@ export class ScorecardEvaluator {
   /** Entities evaluated on their own while a full run is under way. */
   #freshDuringRun?: Set<string>;
   #pending = new Set<string>();
-  #flushTimer?: NodeJS.Timeout;
+  #flushTimer?: NodeJS.Immediate;
   #flushing?: Promise<void>;
 
   constructor(options: ScorecardEvaluatorOptions) {
@@ -311,7 +311,11 @@ export class ScorecardEvaluator {
     return { changed: changed.length, removed: removed.length };
   }
 
-  /** Re-evaluates entities a change source names, shortly and together. */
+  /**
+   * Re-evaluates entities a change source names: at once, together with the
+   * others named in the same turn of the event loop; changes named while an
+   * evaluation runs wait for it and go together in the next.
+   */
   enqueue(entityRefs: string[]): void {
     for (const ref of entityRefs) {
       try {
@@ -325,7 +329,7 @@ export class ScorecardEvaluator {
 
   #scheduleFlush() {
     if (this.#flushTimer || this.#flushing || !this.#pending.size) return;
-    this.#flushTimer = setTimeout(() => {
+    this.#flushTimer = setImmediate(() => {
       this.#flushTimer = undefined;
       const refs = [...this.#pending];
       this.#pending.clear();
@@ -344,7 +348,7 @@ export class ScorecardEvaluator {
           this.#flushing = undefined;
           this.#scheduleFlush();
         });
-    }, 20);
+    });
   }
 
   /** Waits for queued changes to be evaluated (tests, shutdown). */
@@ -355,7 +359,7 @@ export class ScorecardEvaluator {
   }
 
   close(): void {
-    clearTimeout(this.#flushTimer);
+    clearImmediate(this.#flushTimer);
     this.#flushTimer = undefined;
     this.#pending.clear();
   }

@@ -148,6 +148,14 @@ export class ScorecardService {
     };
   }
 
+  /**
+   * Whether the last evaluations saw the entity. Runs keep only entities of
+   * the catalog, so a known one needs no catalog call to exist.
+   */
+  isKnown(entityRef: string): Promise<boolean> {
+    return this.#store.isKnown(entityRef);
+  }
+
   /** The level shown on a badge; undefined when not evaluated. */
   async badgeLevel(entityRef: string): Promise<EntityLevel | undefined> {
     return (await this.#store.getEntity(entityRef))?.level;

@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizePermissionRequest,
@@ -21,7 +22,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { normalizeRef } from '../refs';
 import { scorecardBadge } from './badge';
-import { NotEvaluatedError } from './errors';
+import { ReadDecisions } from './ReadDecisions';
 import { ScorecardService } from './ScorecardService';
 
 const ENTITY = '/entities/:kind/:namespace/:name';
@@ -111,38 +112,75 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** A user's read decisions, kept this long (scorecard.permissionCacheSeconds). */
+  decisionTtlMs: number;
   /** Serve badges without sign-in (scorecard.badges.public). */
   publicBadges: boolean;
 }): Promise<express.Router> {
   const { service, auth, httpAuth, permissions, catalog, publicBadges } =
     options;
+  const decisions = new ReadDecisions({
+    permissions,
+    auth,
+    ttlMs: options.decisionTtlMs,
+  });
+
+  const notAllowed = (request: AuthorizePermissionRequest) =>
+    new NotAllowedError(
+      `Not allowed: ${request.permission.name}${
+        request.resourceRef ? ` on ${request.resourceRef}` : ''
+      }`,
+    );
 
   const authorize = async (
     credentials: BackstageCredentials,
     request: AuthorizePermissionRequest,
   ) => {
     const [decision] = await permissions.authorize([request], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) throw notAllowed(request);
+  };
+
+  const authorizeRead = async (credentials: BackstageCredentials) => {
+    const permission = scorecardReadPermission;
+    const decision = await decisions.authorize(credentials, permission);
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${request.permission.name}${
-          request.resourceRef ? ` on ${request.resourceRef}` : ''
-        }`,
-      );
+      throw notAllowed({ permission });
     }
   };
 
-  /** The ref of an entity in the path, if the catalog shows it to the caller. */
+  /**
+   * The ref of an entity in the path, if the catalog shows it to the caller.
+   * A caller the policy lets read every entity (a user allowed
+   * catalog.entity.read outright, or a service, which the scorecard answers
+   * as itself) sees what the scorecard knows without a catalog call; the
+   * catalog is asked about anything else, and applies its conditions.
+   */
   const visibleEntity = async (
     credentials: BackstageCredentials,
     ref: string,
   ) => {
+    const isUser = auth.isPrincipal(credentials, 'user');
+    if (isUser) {
+      const decision = await decisions.authorizeConditional(
+        credentials,
+        catalogEntityReadPermission,
+      );
+      if (decision.result === AuthorizeResult.DENY) {
+        throw new NotFoundError(`${ref} is not in the catalog`);
+      }
+      if (decision.result === AuthorizeResult.ALLOW) {
+        if (await service.isKnown(ref)) return ref;
+      }
+    } else if (await service.isKnown(ref)) {
+      return ref;
+    }
     const { items } = await catalog.getEntitiesByRefs(
       { entityRefs: [ref], fields: ['kind'] },
       {
         // A user sees what the catalog shows them. A service (a CI pipeline's
         // token, which may be restricted to this plugin) is not filtered by
         // the catalog's permissions, so ask as the scorecard itself.
-        credentials: auth.isPrincipal(credentials, 'user')
+        credentials: isUser
           ? credentials
           : await auth.getOwnServiceCredentials(),
       },
@@ -165,7 +203,7 @@ export async function createRouter(options: {
     });
     const ref = refOf(req, kind);
     const [allowed, visible] = await Promise.allSettled([
-      authorize(credentials, { permission: scorecardReadPermission }),
+      authorizeRead(credentials),
       visibleEntity(credentials, ref),
     ]);
     if (allowed.status === 'rejected') throw allowed.reason;
@@ -197,7 +235,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    await authorize(credentials, { permission: scorecardReadPermission });
+    await authorizeRead(credentials);
     res.json(service.checks());
   });
 
@@ -205,7 +243,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    await authorize(credentials, { permission: scorecardReadPermission });
+    await authorizeRead(credentials);
     const query = parse(overviewQuery, req.query);
     res.json(
       await service.overview({
@@ -273,32 +311,13 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    await authorize(credentials, { permission: scorecardReadPermission });
+    await authorizeRead(credentials);
     const { days } = parse(historyQuery, req.query);
     res.json(await service.groupHistory(undefined, days));
   });
 
   router.get('/gate/:kind/:namespace/:name', async (req, res) => {
     const { minLevel } = parse(gateQuery, req.query);
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    if (auth.isPrincipal(credentials, 'service')) {
-      // A CI pipeline sees what the scorecard sees, and the store holds
-      // only entities of the catalog (runs remove the others): the catalog
-      // is asked only to tell "not in the catalog" from "not evaluated".
-      const ref = refOf(req);
-      await authorize(credentials, { permission: scorecardReadPermission });
-      try {
-        res.json(await service.gate(ref, minLevel));
-      } catch (error) {
-        if (error instanceof NotEvaluatedError) {
-          await visibleEntity(credentials, ref);
-        }
-        throw error;
-      }
-      return;
-    }
     res.json(await service.gate(await reader(req), minLevel));
   });
 
