@@ -377,7 +377,8 @@ const addGit = (command: string, started: number) => {
   stats.ms += performance.now() - started;
   gitProcesses.set(command, stats);
 };
-// runGit calls execFile with a callback, readGitBlobs spawns cat-file.
+// runGit calls execFile with a callback; GitObjectReader spawns a cat-file
+// that stays (counted until it exits).
 const execFile = childProcess.execFile as (...args: any[]) => any;
 (childProcess as any).execFile = function timed(this: unknown, ...args: any[]) {
   const command = gitCommand(args[0], args[1]);

@@ -20,7 +20,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
-import { GitOpsRepository, loadPlatformApis } from '@causeway/plugin-gitops-node';
+import {
+  GitOpsRepository,
+  loadPlatformApis,
+} from '@causeway/plugin-gitops-node';
 import { GitOpsFactProvider } from '@causeway/plugin-scorecard-backend-module-gitops';
 import { repoRoot } from '../packages/backend/src/__testUtils__/startCausewayBackend';
 import {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import {
   diffCommitTrees,
   GitTreeChange,
   GitTreeEntry,
+  listCommitFiles,
   readBranchHead,
 } from './gitTreeChanges';
 import { localRepositoryPath } from './localRepositoryPath';
@@ -349,10 +349,9 @@ export class GitOpsRepository {
           changes,
         };
       }
-      const entries = await listGitTree(dir, commitSha);
       return {
         commitSha,
-        entries: entries.sort((a, b) => (a.path < b.path ? -1 : 1)),
+        entries: await listCommitFiles(this.#reader(dir), commitSha),
       };
     });
     // A failed listing leaves the last good one for the next call.
@@ -806,80 +805,4 @@ export class GitOpsRepository {
     }
     return `${this.#cloneUrl()}#${sha}`;
   }
-}
-
-/**
- * The files (blobs; not symbolic links or submodules) of a commit under the
- * given folders, from `git ls-tree -r`, in any repository (bare or not).
- */
-export async function listGitTree(
-  repositoryDir: string,
-  rev: string,
-  prefixes: string[] = [],
-): Promise<GitTreeEntry[]> {
-  const listed = await runGit(
-    ['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...prefixes],
-    { cwd: repositoryDir, trim: false },
-  );
-  const entries: GitTreeEntry[] = [];
-  for (const line of listed.split('\0')) {
-    const tab = line.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode, type, blobId] = line.slice(0, tab).split(' ');
-    if (type === 'blob' && mode !== '120000') {
-      entries.push({ path: line.slice(tab + 1), blobId });
-    }
-  }
-  return entries;
-}
-
-/** Reads `git cat-file --batch` output: a header line, then each blob's bytes. */
-function parseBatchOutput(output: Buffer): Map<string, string> {
-  const blobs = new Map<string, string>();
-  let at = 0;
-  while (at < output.length) {
-    const eol = output.indexOf(10, at);
-    if (eol < 0) break;
-    // "<id> blob <size>", or "<id> missing" for an unknown id.
-    const [id, type, size] = output.toString('utf8', at, eol).split(' ');
-    at = eol + 1;
-    if (size === undefined) continue;
-    const end = at + Number(size);
-    if (type === 'blob') blobs.set(id, output.toString('utf8', at, end));
-    at = end + 1;
-  }
-  return blobs;
-}
-
-/**
- * The contents of blobs by id, read with one `git cat-file --batch` in any
- * repository; an id the repository does not hold is left out of the map.
- */
-export function readGitBlobs(
-  repositoryDir: string,
-  blobIds: string[],
-): Promise<Map<string, string>> {
-  const ids = [...new Set(blobIds)];
-  if (ids.length === 0) return Promise.resolve(new Map());
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], {
-      cwd: repositoryDir,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      timeout: 60_000,
-    });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', code => {
-      if (code === 0) resolve(parseBatchOutput(Buffer.concat(chunks)));
-      else reject(new GitCommandError(['cat-file', '--batch'], stderr));
-    });
-    // A git that exits early fails stdin with EPIPE; 'close' reports why.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(`${ids.join('\n')}\n`);
-  });
 }

@@ -6,6 +6,7 @@ import {
   applyTreeChanges,
   diffCommitTrees,
   GitTreeChange,
+  listCommitFiles,
 } from './gitTreeChanges';
 import { git } from './__testUtils__/repositories';
 
@@ -139,5 +140,50 @@ describe('diffCommitTrees', () => {
     await expect(
       diffCommitTrees(reader, 'e'.repeat(40), head, []),
     ).rejects.toThrow(`${'e'.repeat(40)} is not a commit of the repository`);
+  });
+});
+
+describe('listCommitFiles', () => {
+  it('lists what git ls-tree -r lists: files only, sorted by path', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'list-commit-files-'));
+    const reader = new GitObjectReader(path.join(root, '.git'));
+    try {
+      git(root, 'init', '--quiet', '-b', 'main');
+      for (const file of [
+        'b.yaml',
+        'apps/prod/pay/deployment.yaml',
+        'apps/prod/pay/z/deep.yaml',
+        'apps-legacy/x.yaml',
+        'a.md',
+      ]) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), `${file}\n`);
+      }
+      fs.symlinkSync('b.yaml', path.join(root, 'link.yaml'));
+      git(root, 'add', '-A');
+      git(root, 'commit', '--quiet', '-m', 'files');
+      const head = git(root, 'rev-parse', 'HEAD');
+
+      const lsTree = git(root, 'ls-tree', '-r', head)
+        .split('\n')
+        .filter(line => !line.startsWith('120000'))
+        .map(line => {
+          const [meta, file] = line.split('\t');
+          return { path: file, blobId: meta.split(' ')[2] };
+        })
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
+      const listed = await listCommitFiles(reader, head);
+      expect(listed).toEqual(lsTree);
+      expect(listed.map(e => e.path)).toEqual([
+        'a.md',
+        'apps-legacy/x.yaml',
+        'apps/prod/pay/deployment.yaml',
+        'apps/prod/pay/z/deep.yaml',
+        'b.yaml',
+      ]);
+    } finally {
+      reader.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

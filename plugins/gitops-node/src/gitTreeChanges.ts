@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { GitObjectReader } from './GitObjectReader';
+import { GitObject, GitObjectReader } from './GitObjectReader';
 
 /** A file of a tree: its path and blob id. */
 export type GitTreeEntry = { path: string; blobId: string };
@@ -84,6 +84,16 @@ function parseTreeObject(data: Buffer, idBytes: number) {
   return entries;
 }
 
+/** The id of a commit's root tree. */
+function rootTreeOf(sha: string, commit: GitObject | undefined): string {
+  const match =
+    commit?.type === 'commit'
+      ? /^tree ([0-9a-f]+)/.exec(commit.data.toString('latin1', 0, 80))
+      : null;
+  if (!match) throw new Error(`${sha} is not a commit of the repository`);
+  return match[1];
+}
+
 const isFileMode = (mode: string) => mode.startsWith('100');
 const isTreeMode = (mode: string) => mode === '40000';
 
@@ -100,15 +110,7 @@ export async function diffCommitTrees(
   prefixes: string[],
 ): Promise<GitTreeChange[]> {
   const commits = await reader.read([from, to]);
-  const rootOf = (sha: string) => {
-    const commit = commits.get(sha);
-    const match =
-      commit?.type === 'commit'
-        ? /^tree ([0-9a-f]+)/.exec(commit.data.toString('latin1', 0, 80))
-        : null;
-    if (!match) throw new Error(`${sha} is not a commit of the repository`);
-    return match[1];
-  };
+  const rootOf = (sha: string) => rootTreeOf(sha, commits.get(sha));
   const idBytes = from.length / 2;
   const wanted = (file: string) =>
     prefixes.length === 0 ||
@@ -121,7 +123,9 @@ export async function diffCommitTrees(
   let level: Pair[] = [{ dir: '', before: rootOf(from), after: rootOf(to) }];
   while (level.length) {
     const trees = await reader.read(
-      level.flatMap(p => [p.before, p.after]).filter((id): id is string => !!id),
+      level
+        .flatMap(p => [p.before, p.after])
+        .filter((id): id is string => !!id),
     );
     const entriesOf = (id?: string) => {
       if (!id) return new Map<string, TreeObjectEntry>();
@@ -153,4 +157,37 @@ export async function diffCommitTrees(
     level = next;
   }
   return changes;
+}
+
+/**
+ * The files (blobs; not symbolic links or submodules) of a commit, sorted
+ * by path, read through a GitObjectReader: what `git ls-tree -r` lists, one
+ * batch of tree objects per depth and no process of its own.
+ */
+export async function listCommitFiles(
+  reader: GitObjectReader,
+  commitSha: string,
+): Promise<GitTreeEntry[]> {
+  const commits = await reader.read([commitSha]);
+  const root = rootTreeOf(commitSha, commits.get(commitSha));
+  const idBytes = commitSha.length / 2;
+  const files: GitTreeEntry[] = [];
+  let level = [{ dir: '', id: root }];
+  while (level.length) {
+    const trees = await reader.read(level.map(t => t.id));
+    const next: typeof level = [];
+    for (const { dir, id } of level) {
+      const tree = trees.get(id);
+      if (tree?.type !== 'tree') throw new Error(`tree ${id} is missing`);
+      for (const [name, entry] of parseTreeObject(tree.data, idBytes)) {
+        const file = dir ? `${dir}/${name}` : name;
+        if (isTreeMode(entry.mode)) next.push({ dir: file, id: entry.id });
+        else if (isFileMode(entry.mode)) {
+          files.push({ path: file, blobId: entry.id });
+        }
+      }
+    }
+    level = next;
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }

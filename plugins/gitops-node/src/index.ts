@@ -4,11 +4,9 @@
  *
  * @packageDocumentation
  */
-export {
-  GitOpsRepository,
-  listGitTree,
-  readGitBlobs,
-} from './GitOpsRepository';
+export { GitOpsRepository } from './GitOpsRepository';
+export { GitObjectReader } from './GitObjectReader';
+export type { GitObject } from './GitObjectReader';
 export type {
   GitOpsChange,
   GitOpsCommit,
@@ -54,5 +52,5 @@ export type {
   ObjectToGet,
   ResourceType,
 } from './cluster/KubernetesClusters';
-export { readBranchHead } from './gitTreeChanges';
+export { listCommitFiles, readBranchHead } from './gitTreeChanges';
 export type { GitTreeChange } from './gitTreeChanges';

@@ -4,10 +4,10 @@ import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import {
-  listGitTree,
+  GitObjectReader,
+  listCommitFiles,
   LocalGitHost,
   readBranchHead,
-  readGitBlobs,
 } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
@@ -251,23 +251,30 @@ export class SourceFactProvider implements FactProvider {
     if (cached?.commitSha === commitSha) return cached.facts;
     this.#repositoriesRead++;
     let facts: Facts;
+    // One process reads the tree and the files; a scheduled run may read
+    // many repositories, so it does not outlive the read.
+    const reader = new GitObjectReader(dir);
     try {
-      const entries = await listGitTree(dir, commitSha);
+      const entries = await listCommitFiles(reader, commitSha);
       const wanted = new Set(filesToRead(entries.map(e => e.path)));
       const picked = entries.filter(e => wanted.has(e.path));
-      const blobs = await readGitBlobs(
-        dir,
-        picked.map(e => e.blobId),
-      );
+      const blobs = await reader.read(picked.map(e => e.blobId));
       facts = sourceFacts(
         entries.map(e => e.path),
-        new Map(picked.map(e => [e.path, blobs.get(e.blobId) ?? ''])),
+        new Map(
+          picked.map(e => [
+            e.path,
+            blobs.get(e.blobId)?.data.toString('utf8') ?? '',
+          ]),
+        ),
       );
     } catch (error) {
       this.#logger.warn(
         `Cannot read the source repository ${name} on the local git host: ${error}`,
       );
       return UNREADABLE_SOURCE;
+    } finally {
+      reader.close();
     }
     this.#byRepository.set(key, { commitSha, facts });
     return facts;

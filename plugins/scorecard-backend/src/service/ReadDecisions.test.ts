@@ -6,7 +6,8 @@ import { ReadDecisions } from './ReadDecisions';
 
 describe('ReadDecisions', () => {
   let now = 0;
-  let answer = AuthorizeResult.ALLOW;
+  let answer: AuthorizeResult.ALLOW | AuthorizeResult.DENY =
+    AuthorizeResult.ALLOW;
   let failNext = false;
   const asked: string[] = [];
   const who = (credentials: { principal: unknown }) =>
