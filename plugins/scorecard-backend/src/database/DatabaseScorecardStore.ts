@@ -352,7 +352,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async queryEntities(query: EntityQuery): Promise<EntityQueryResult> {
-    const filtered = () => {
+    /** The filtered entities, for a page or for counting all of them. */
+    const filtered = (purpose: 'page' | 'count') => {
       const q = this.db<EntityRow>(ENTITIES);
       if (query.owner) q.where('owner', query.owner);
       if (query.ownerGroup) {
@@ -360,13 +361,30 @@ export class DatabaseScorecardStore implements ScorecardStore {
       }
       if (query.system) q.where('system', query.system);
       if (query.kind) q.where('kind', query.kind);
-      if (query.levels?.length) q.whereIn('level', query.levels);
-      if (query.failingCheck) {
+      if (query.levels?.length) {
+        // By rank, which the level indexes start with.
+        q.whereIn('level_rank', query.levels.map(levelRank));
+      }
+      if (query.failingCheck && purpose === 'count') {
         q.whereIn(
           'entity_ref',
           this.db(FAILING)
             .where('check_id', query.failingCheck)
             .select('entity_ref'),
+        );
+      } else if (query.failingCheck) {
+        // A probe of the failing pairs' key per entity, in the page's
+        // order: a page of a check many fail stops after a few rows.
+        q.whereExists(
+          this.db(FAILING)
+            .select(this.db.raw('1'))
+            .whereRaw('??.?? = ??.??', [
+              FAILING,
+              'entity_ref',
+              ENTITIES,
+              'entity_ref',
+            ])
+            .where('check_id', query.failingCheck),
         );
       }
       return q;
@@ -377,8 +395,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
       failed: 'failed',
     }[query.sort];
     const [levels, rows] = await Promise.all([
-      this.#levelCounts(query, filtered),
-      filtered()
+      this.#levelCounts(query, () => filtered('count')),
+      filtered('page')
         .select(
           'entity_ref',
           'title',
@@ -391,11 +409,21 @@ export class DatabaseScorecardStore implements ScorecardStore {
           'failing_checks',
           'evaluated_at',
         )
-        .orderBy([
-          { column, order: query.order },
-          ...(column === 'name' ? [] : [{ column: 'name', order: 'asc' }]),
-          { column: 'entity_ref', order: 'asc' },
-        ])
+        // As the indexes are ordered: names ascending within a level or a
+        // number of failed checks; refs break ties in the sort's direction
+        // when sorting by name.
+        .orderBy(
+          column === 'name'
+            ? [
+                { column, order: query.order },
+                { column: 'entity_ref', order: query.order },
+              ]
+            : [
+                { column, order: query.order },
+                { column: 'name', order: 'asc' },
+                { column: 'entity_ref', order: 'asc' },
+              ],
+        )
         .limit(query.limit)
         .offset(query.offset),
     ]);
@@ -424,15 +452,18 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const cached = this.#counts.get(key);
     if (cached && now - cached.at < COUNTS_TTL_MS) return cached.levels;
     const counted = (async () => {
+      // By rank: the level indexes hold it, so no row is read.
       const rows = (await filtered()
-        .select('level')
+        .select('level_rank')
         .count({ count: '*' })
-        .groupBy('level')) as Array<{
-        level: EntityLevel;
+        .groupBy('level_rank')) as Array<{
+        level_rank: number;
         count: number | string;
       }>;
       const counts = emptyLevels();
-      for (const { level, count } of rows) counts[level] = Number(count);
+      for (const { level_rank: rank, count } of rows) {
+        counts[rank === 0 ? 'none' : LEVELS[rank - 1]] = Number(count);
+      }
       return counts;
     })();
     this.#counts.set(key, { at: now, levels: counted });
