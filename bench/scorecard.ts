@@ -161,7 +161,7 @@ for (const [proto, method, label] of [
   [GitOpsFactProvider.prototype, 'collect', 'facts: gitops provider'],
   [SourceFactProvider.prototype, 'collect', 'facts: source provider'],
   [ClusterFactProvider.prototype, 'collect', 'facts: cluster provider'],
-  [GitOpsRepository.prototype, 'tree', 'gitops: tree (fetch + ls-tree)'],
+  [GitOpsRepository.prototype, 'tree', 'gitops: tree (head + tree objects)'],
   [GitOpsRepository.prototype, 'readBlobs', 'gitops: blobs (cat-file)'],
   [DatabaseScorecardStore.prototype, 'saveEvaluations', 'store: save'],
   [DatabaseScorecardStore.prototype, 'activeWaivers', 'store: waivers'],
@@ -1073,7 +1073,7 @@ function report(r: Result): string {
 
   const breakdown = (p: Profile, summary?: FullRunSummary) => {
     const gitops = p.ms('facts: gitops provider');
-    const tree = p.ms('gitops: tree (fetch + ls-tree)');
+    const tree = p.ms('gitops: tree (head + tree objects)');
     const blobs = p.ms('gitops: blobs (cat-file)');
     return [
       ...(summary
@@ -1119,7 +1119,7 @@ function report(r: Result): string {
       [
         `total ${millis(r.reevaluateInProcess.reduce((a, b) => a + b, 0) / n)}`,
         per('facts: gitops provider', single, n),
-        per('gitops: tree (fetch + ls-tree)', single, n),
+        per('gitops: tree (head + tree objects)', single, n),
         per('gitops: blobs (cat-file)', single, n),
         per('facts: source provider', single, n),
         per('facts: catalog provider', single, n),
@@ -1169,7 +1169,7 @@ function report(r: Result): string {
       [
         per('facts: gitops provider', r.changeProfile, r.changes.length),
         per(
-          'gitops: tree (fetch + ls-tree)',
+          'gitops: tree (head + tree objects)',
           r.changeProfile,
           r.changes.length,
         ),
@@ -1195,16 +1195,16 @@ What each number includes:
 - Causeway full evaluation: ScorecardEvaluator.evaluateAll() on the
   instance the plugin wires (what its scheduled task runs), timed around the
   call: listing the selected entities from the catalog over HTTP, facts
-  from the catalog, gitops and source providers (cold: cloning the GitOps
-  repository, reading and parsing every manifest; warm: a fetch and a tree
-  listing, nothing parsed), evaluating every check of every entity,
+  from the catalog, gitops and source providers (cold: listing the GitOps
+  repository's tree, reading and parsing every manifest; warm: the branch
+  head from its ref file, nothing parsed), evaluating every check of every entity,
   writing what changed (entity rows, failing-check index, history), the
   group tree, history pruning. Cold is the first run of a fresh process with
   an empty database.
 - One entity after a commit: GitOpsRepository.publish() of a change to the
   service's folder (one replica) from a plugin of the bench; timed from the
   GitOps event reaching subscribers to the store having written the
-  entity's new result (the scorecard's part: debounce, catalog read, facts,
+  entity's new result (the scorecard's part: catalog read, facts,
   evaluation, write). The commit and push are shown apart.
 - POST …/evaluate: the API's re-evaluation over HTTP as a signed-in user
   (auth, permission, catalog visibility, evaluation, store, response).
