@@ -15,6 +15,7 @@ import {
   CHANGE_TOPICS,
   RepositoryChangeSource,
 } from './changes/RepositoryChangeSource';
+import { DatabaseFactCache } from './cache/FactCache';
 import { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
 import { SourceFactProvider } from './source/SourceFactProvider';
 
@@ -38,6 +39,7 @@ export const scorecardModuleGitops = createBackendModule({
         repository: gitopsRepositoryServiceRef,
         host: localGitHostServiceRef,
         urlReader: coreServices.urlReader,
+        database: coreServices.database,
       },
       async init({
         scorecard,
@@ -47,6 +49,7 @@ export const scorecardModuleGitops = createBackendModule({
         repository,
         host,
         urlReader,
+        database,
       }) {
         const platformApis = await loadPlatformApis(
           path.resolve(
@@ -55,16 +58,19 @@ export const scorecardModuleGitops = createBackendModule({
           ),
           logger,
         );
+        const cache = await DatabaseFactCache.create({ database });
         const gitops = new GitOpsFactProvider({
           repository,
           platformApis,
           logger,
+          cache,
         });
         const source = new SourceFactProvider({
           host,
           logger,
           urlReader,
           integrations: ScmIntegrations.fromConfig(config),
+          cache,
         });
         scorecard.addFactProvider(gitops, source);
 

@@ -79,7 +79,15 @@ export async function startCausewayBackend(options: {
   /** Catalog locations registered next to the ones in app-config.yaml. */
   extraLocations?: JsonObject[];
   extraFeatures?: Array<BackendFeature | Promise<{ default: BackendFeature }>>;
-}): Promise<{ backend: CausewayTestBackend; stop: () => Promise<void> }> {
+}): Promise<{
+  backend: CausewayTestBackend;
+  stop: () => Promise<void>;
+  /**
+   * Stops the backend and starts it again on the same database and data
+   * folder, as a deploy does (PostgreSQL only: SQLite is in memory here).
+   */
+  restart: () => Promise<CausewayTestBackend>;
+}> {
   const database = await createBackendTestDatabase(options.database);
   // The embedded default's data folder, private to this backend.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-data-'));
@@ -103,33 +111,45 @@ export async function startCausewayBackend(options: {
     ...(catalog.locations as JsonObject[]),
     ...(options.extraLocations ?? []),
   ];
-  const backend = await startTestBackend({
-    features: [
-      ...backendFeatures,
-      ...(options.extraFeatures ?? []),
-      mockServices.rootConfig.factory({ data: config }),
-      authServiceFactory,
-      httpAuthServiceFactory,
-      userInfoServiceFactory,
-      permissionsServiceFactory,
-      // The real scheduler, so catalog processing and search indexing run.
-      schedulerServiceFactory,
-      // The real events service: plugins hear each other's events.
-      eventsServiceFactory,
-    ],
-  });
-  const address = backend.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const start = () =>
+    startTestBackend({
+      features: [
+        ...backendFeatures,
+        ...(options.extraFeatures ?? []),
+        mockServices.rootConfig.factory({ data: config }),
+        authServiceFactory,
+        httpAuthServiceFactory,
+        userInfoServiceFactory,
+        permissionsServiceFactory,
+        // The real scheduler, so catalog processing and search indexing run.
+        schedulerServiceFactory,
+        // The real events service: plugins hear each other's events.
+        eventsServiceFactory,
+      ],
+    }).then(backend => {
+      const address = backend.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      return Object.assign(backend, {
+        baseUrl: `http://localhost:${port}`,
+        gitopsPath,
+        reposPath,
+      });
+    });
+  let backend = await start();
   return {
-    backend: Object.assign(backend, {
-      baseUrl: `http://localhost:${port}`,
-      gitopsPath,
-      reposPath,
-    }),
+    backend,
     stop: async () => {
       await backend.stop();
       await database.cleanup();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      if (options.database !== 'POSTGRES') {
+        throw new Error('Only a backend on PostgreSQL keeps its data');
+      }
+      await backend.stop();
+      backend = await start();
+      return backend;
     },
   };
 }

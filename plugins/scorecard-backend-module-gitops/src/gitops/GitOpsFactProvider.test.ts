@@ -1,4 +1,7 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { PlatformApi } from '@causeway/plugin-gitops-common';
+import { DatabaseFactCache } from '../cache/FactCache';
 import {
   createGitOpsRepository,
   goldenPathDatabase,
@@ -11,6 +14,8 @@ import {
 import { GitOpsFactProvider } from './GitOpsFactProvider';
 
 jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const gitopsPath = (name: string, namespace = 'payments') => ({
   'causeway.dev/gitops-path': `apps/production/${namespace}/${name}`,
@@ -293,6 +298,66 @@ spec:
     tree.mockRestore();
     readBlobs.mockRestore();
   });
+
+  describe.each(databases.eachSupportedId())(
+    'with its facts kept in %p',
+    databaseId => {
+      it('starts again without parsing what did not change, and reads again only what did', async () => {
+        const knex = await databases.init(databaseId);
+        const cache = await DatabaseFactCache.create({
+          database: { getClient: async () => knex } as DatabaseService,
+        });
+        const started = (platformApis = apis) =>
+          new GitOpsFactProvider({
+            repository: gitops.repository,
+            platformApis,
+            logger,
+            cache,
+          });
+        const before = started();
+        const first = await before.collect(entities);
+        const folders = before.lastCollect!.foldersEvaluated;
+        expect(before.lastCollect).toMatchObject({
+          filesParsed: 16,
+          foldersRestored: 0,
+        });
+
+        // A restart: a new provider on the same database.
+        const restarted = started();
+        expect(await restarted.collect(entities)).toEqual(first);
+        expect(restarted.lastCollect).toMatchObject({
+          filesRead: 0,
+          filesParsed: 0,
+          foldersEvaluated: 0,
+          foldersRestored: folders,
+        });
+
+        // A commit while the backend was down: only its folder is read.
+        const [deployment] = goldenPathManifests({
+          replicas: { min: 3, max: 6 },
+        });
+        await gitops.publish([deployment]);
+        const afterCommit = started();
+        const facts = await afterCommit.collect(entities);
+        expect(afterCommit.lastCollect).toMatchObject({
+          foldersEvaluated: 1,
+          foldersRestored: folders - 1,
+        });
+        expect(facts.get('component:default/payment-service')).toMatchObject({
+          'gitops.replicas': 3,
+        });
+        await gitops.publish([goldenPathManifests()[0]]);
+
+        // Other platform APIs (a claim's defaults may differ): nothing kept holds.
+        const otherApis = started(apis.slice(1));
+        await otherApis.collect(entities);
+        expect(otherApis.lastCollect).toMatchObject({
+          foldersEvaluated: folders,
+          foldersRestored: 0,
+        });
+      });
+    },
+  );
 
   it('maps changed files to the entities whose folder, or namespace’s infrastructure, holds them', async () => {
     expect(provider.entitiesForPaths([`${legacyDir}/deployment.yaml`])).toEqual(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -10,6 +11,7 @@ import {
 import { GitOpsRepository, GitTreeEntry } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
+import { CachedEntry, FactCache } from '../cache/FactCache';
 import {
   ClaimSummary,
   claimFacts,
@@ -35,7 +37,19 @@ export type GitOpsCollectStats = {
   filesParsed: number;
   /** Folders whose facts were worked out again (their files changed). */
   foldersEvaluated: number;
+  /** Folders whose facts came from the fact cache (after a restart). */
+  foldersRestored: number;
 };
+
+/** The fact cache's kind for a folder's facts. */
+const CACHE_KIND = 'gitops-folder';
+/**
+ * Part of every cached folder's digest: change it when what a folder's
+ * facts are made of changes, so that older entries no longer match.
+ */
+const FACTS_VERSION = '1';
+
+type CachedFolder = Pick<Folder, 'facts' | 'claims'>;
 
 type Folder = {
   /** The folder's paths and blob ids: its facts hold while this does. */
@@ -119,15 +133,37 @@ export class GitOpsFactProvider implements FactProvider {
   #foldersByEntity = new Map<string, string[]>();
   #entitiesByFolder = new Map<string, string[]>();
   #lastCollect?: GitOpsCollectStats;
+  readonly #cache?: FactCache;
+  /** What the facts of a folder depend on besides its files. */
+  readonly #digestPrefix: string;
+  /** The cached folders, read once after a start, until a full collect. */
+  #restored?: Promise<Map<string, CachedEntry<CachedFolder>>>;
 
   constructor(options: {
     repository: GitOpsRepository;
     platformApis: PlatformApi[];
     logger: LoggerService;
+    /** Keeps folders' facts across restarts; without it, a start parses all. */
+    cache?: FactCache;
   }) {
     this.#repository = options.repository;
     this.#platformApis = options.platformApis;
     this.#logger = options.logger;
+    this.#cache = options.cache;
+    // Claims' facts read the platform APIs' defaults.
+    this.#digestPrefix = `${FACTS_VERSION}\0${createHash('sha256')
+      .update(JSON.stringify(options.platformApis))
+      .digest('hex')}\0`;
+    if (this.#cache) {
+      this.#restored = this.#cache
+        .load<CachedFolder>(CACHE_KIND)
+        .catch(error => {
+          this.#logger.warn(
+            `Could not read the GitOps facts kept from the last run; every folder is read again: ${error}`,
+          );
+          return new Map();
+        });
+    }
   }
 
   get lastCollect(): GitOpsCollectStats | undefined {
@@ -171,14 +207,29 @@ export class GitOpsFactProvider implements FactProvider {
     }
 
     // The folders whose files changed, and the files not read before: read
-    // in one batch.
+    // in one batch. After a start, a folder whose files are those its kept
+    // facts were made of needs none.
+    const restored = await this.#restored;
     const changed = new Map<string, GitTreeEntry[]>();
+    let foldersRestored = 0;
     for (const dir of dirs) {
       const cached = this.#folders.get(dir);
       if (cached?.checkedAt === tree.commitSha) continue;
       const entries = tree.sorted.manifestsUnder(dir);
-      if (cached?.key === keyOf(entries)) cached.checkedAt = tree.commitSha;
-      else changed.set(dir, entries);
+      const key = keyOf(entries);
+      const kept = restored?.get(dir);
+      if (cached?.key === key) {
+        cached.checkedAt = tree.commitSha;
+      } else if (kept && kept.digest === this.#digest(key)) {
+        this.#folders.set(dir, {
+          key,
+          checkedAt: tree.commitSha,
+          ...kept.value,
+        });
+        foldersRestored++;
+      } else {
+        changed.set(dir, entries);
+      }
     }
     const unread = [...changed.values()]
       .flat()
@@ -198,15 +249,23 @@ export class GitOpsFactProvider implements FactProvider {
       );
     }
 
+    const toKeep: Array<{ key: string } & CachedEntry<CachedFolder>> = [];
     for (const [dir, entries] of changed) {
       const files = entries.map(e => this.#files.get(fileKey(e))!);
-      this.#folders.set(dir, {
+      const folder: Folder = {
         key: keyOf(entries),
         checkedAt: tree.commitSha,
         facts: folderFacts(files),
         claims: files.flatMap(f => f.claims),
+      };
+      this.#folders.set(dir, folder);
+      toKeep.push({
+        key: dir,
+        digest: this.#digest(folder.key),
+        value: { facts: folder.facts, claims: folder.claims },
       });
     }
+    await this.#keep(toKeep);
 
     for (const { ref, name, dir } of wanted) {
       const folder = this.#folders.get(dir)!;
@@ -230,6 +289,7 @@ export class GitOpsFactProvider implements FactProvider {
       filesRead: contents.size,
       filesParsed: unread.length,
       foldersEvaluated: changed.size,
+      foldersRestored,
     };
     this.#logger.debug(
       `GitOps facts of ${entities.length} entities at ${tree.commitSha}: ${changed.size} folders evaluated, ${unread.length} files parsed`,
@@ -256,6 +316,15 @@ export class GitOpsFactProvider implements FactProvider {
       for (const dir of this.#folders.keys()) {
         if (!dirs.has(dir)) this.#folders.delete(dir);
       }
+      // Every folder read is now held, or changed since it was kept.
+      this.#restored = undefined;
+      this.#cache
+        ?.retain(CACHE_KIND, dirs)
+        .catch(error =>
+          this.#logger.warn(
+            `Could not forget GitOps facts of folders no entity reads: ${error}`,
+          ),
+        );
     }
     this.#foldersByEntity = byEntity;
     this.#entitiesByFolder = new Map();
@@ -266,6 +335,26 @@ export class GitOpsFactProvider implements FactProvider {
         else this.#entitiesByFolder.set(dir, [ref]);
       }
     }
+  }
+
+  /** A folder's cache digest: its files, and what else its facts depend on. */
+  #digest(folderKey: string): string {
+    return createHash('sha256')
+      .update(this.#digestPrefix)
+      .update(folderKey)
+      .digest('hex');
+  }
+
+  /** Writes folders' new facts to the cache; a failure costs a parse later. */
+  async #keep(entries: Array<{ key: string } & CachedEntry<CachedFolder>>) {
+    if (!this.#cache || !entries.length) return;
+    await this.#cache
+      .save(CACHE_KIND, entries)
+      .catch(error =>
+        this.#logger.warn(
+          `Could not keep the GitOps facts of ${entries.length} folders for the next start: ${error}`,
+        ),
+      );
   }
 
   /**

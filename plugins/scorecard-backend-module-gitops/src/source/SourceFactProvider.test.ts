@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { LocalGitHost } from '@causeway/plugin-gitops-node';
+import { DatabaseFactCache } from '../cache/FactCache';
 import {
   createSourceRepository,
   logger,
@@ -11,6 +14,8 @@ import {
 import { SourceFactProvider } from './SourceFactProvider';
 
 jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const GOLDEN_PATH_SOURCE = {
   'source.readable': true,
@@ -119,6 +124,36 @@ CMD ["node", "/app/main.js"]
       Array(4).fill({ 'source.readable': false }),
     );
   });
+
+  it.each(databases.eachSupportedId())(
+    'keeps what it read of local repositories across a restart (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const cache = await DatabaseFactCache.create({
+        database: { getClient: async () => knex } as DatabaseService,
+      });
+      const entities = [located('payment-service'), located('no-docker')];
+      const before = new SourceFactProvider({ host, logger, cache });
+      const first = await before.collect(entities);
+      expect(before.repositoriesRead).toBe(2);
+
+      const restarted = new SourceFactProvider({ host, logger, cache });
+      expect(await restarted.collect(entities)).toEqual(first);
+      expect(restarted.repositoriesRead).toBe(0);
+
+      // Kept at a commit the branch has moved from: read again.
+      await cache.save('source-repository', [
+        {
+          key: 'local:no-docker',
+          digest: `1:${'f'.repeat(40)}`,
+          value: { 'source.readable': false },
+        },
+      ]);
+      const afterPush = new SourceFactProvider({ host, logger, cache });
+      expect(await afterPush.collect(entities)).toEqual(first);
+      expect(afterPush.repositoriesRead).toBe(1);
+    },
+  );
 
   it('reads a repository again only when its branch moved', async () => {
     const entities = [located('payment-service'), located('legacy-service')];

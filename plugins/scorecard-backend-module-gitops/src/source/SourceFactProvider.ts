@@ -10,6 +10,7 @@ import {
   readBranchHead,
 } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
+import { CachedEntry, FactCache } from '../cache/FactCache';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 import {
   filesToRead,
@@ -20,6 +21,14 @@ import {
 } from './sourceFacts';
 
 export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
+
+/** The fact cache's kind for a local repository's facts. */
+const CACHE_KIND = 'source-repository';
+/**
+ * Part of every cached repository's digest, before its commit: change it
+ * when what the facts are made of changes.
+ */
+const FACTS_VERSION = '1';
 
 /** Repositories read at the same time when many changed. */
 const CONCURRENCY = 8;
@@ -68,6 +77,11 @@ export class SourceFactProvider implements FactProvider {
   /** Hosted repositories that failed, and when: said once, until they read again. */
   #failing = new Map<string, number>();
   readonly #clock: () => number;
+  readonly #cache?: FactCache;
+  /** Local repositories' facts kept by the last process, until the first collect. */
+  #restored?: Promise<Map<string, CachedEntry<Facts>>>;
+  /** Local repositories read since their facts were last kept. */
+  #toKeep = new Set<string>();
 
   constructor(options: {
     host: LocalGitHost;
@@ -75,6 +89,8 @@ export class SourceFactProvider implements FactProvider {
     /** With integrations: reads sources hosted elsewhere (GitHub). */
     urlReader?: UrlReaderService;
     integrations?: ScmIntegrationRegistry;
+    /** Keeps local repositories' facts across restarts. */
+    cache?: FactCache;
     /** Milliseconds now; for tests. */
     clock?: () => number;
   }) {
@@ -83,6 +99,13 @@ export class SourceFactProvider implements FactProvider {
     this.#urlReader = options.urlReader;
     this.#integrations = options.integrations;
     this.#clock = options.clock ?? Date.now;
+    this.#cache = options.cache;
+    this.#restored = this.#cache?.load<Facts>(CACHE_KIND).catch(error => {
+      this.#logger.warn(
+        `Could not read the source facts kept from the last run; local repositories are read again: ${error}`,
+      );
+      return new Map();
+    });
   }
 
   /** Repositories read by the last collect call (their branch had moved). */
@@ -156,6 +179,7 @@ export class SourceFactProvider implements FactProvider {
       else byRepository.set(source.key, { source, refs: [ref] });
     }
 
+    await this.#restore();
     const groups = [...byRepository.values()];
     this.#repositoriesRead = 0;
     for (let i = 0; i < groups.length; i += CONCURRENCY) {
@@ -177,7 +201,49 @@ export class SourceFactProvider implements FactProvider {
     for (const [key, { refs }] of byRepository) {
       this.#entitiesByRepository.set(key, refs);
     }
+    await this.#keep();
     return result;
+  }
+
+  /** Takes in what the last process kept: a repository at the same commit is not read. */
+  async #restore() {
+    const restored = await this.#restored;
+    this.#restored = undefined;
+    for (const [key, { digest, value }] of restored ?? []) {
+      const [version, commitSha] = digest.split(':');
+      if (
+        version === FACTS_VERSION &&
+        commitSha &&
+        !this.#byRepository.has(key)
+      ) {
+        this.#byRepository.set(key, { commitSha, facts: value });
+      }
+    }
+  }
+
+  /** Writes the facts of the local repositories read; a failure costs a read later. */
+  async #keep() {
+    if (!this.#cache || !this.#toKeep.size) return;
+    const entries = [...this.#toKeep].flatMap(key => {
+      const kept = this.#byRepository.get(key);
+      return kept
+        ? [
+            {
+              key,
+              digest: `${FACTS_VERSION}:${kept.commitSha}`,
+              value: kept.facts,
+            },
+          ]
+        : [];
+    });
+    this.#toKeep.clear();
+    await this.#cache
+      .save(CACHE_KIND, entries)
+      .catch(error =>
+        this.#logger.warn(
+          `Could not keep the source facts of ${entries.length} repositories for the next start: ${error}`,
+        ),
+      );
   }
 
   /**
@@ -277,6 +343,7 @@ export class SourceFactProvider implements FactProvider {
       reader.close();
     }
     this.#byRepository.set(key, { commitSha, facts });
+    this.#toKeep.add(key);
     return facts;
   }
 }
