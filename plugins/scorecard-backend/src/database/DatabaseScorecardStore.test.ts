@@ -64,6 +64,28 @@ describe.each(databases.eachSupportedId())(
     ) =>
       store.saveEvaluations(evaluations, { day, evaluatedAt, touchUnchanged });
 
+    it('reads a page of a freshly filled table from its indexes (PostgreSQL gets fresh statistics)', async () => {
+      await save(
+        Array.from({ length: 2000 }, (_, i) =>
+          evaluation(`service-${String(i).padStart(4, '0')}`, 'bronze', {
+            failing: i % 10 ? [] : ['two-replicas'],
+          }),
+        ),
+      );
+      const page = await store.queryEntities(
+        query({ sort: 'name', offset: 1500, limit: 20 }),
+      );
+      expect(page.items[0].entityRef).toBe('component:default/service-1500');
+      if (!id.startsWith('POSTGRES')) return;
+      // With the statistics of the empty table, PostgreSQL sorts all rows.
+      const { rows } = await knex.raw(
+        `EXPLAIN SELECT entity_ref FROM scorecard_entities
+         ORDER BY name, entity_ref LIMIT 20 OFFSET 1500`,
+      );
+      const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']);
+      expect(plan.join('\n')).toContain('scorecard_entities_name_ref_idx');
+    });
+
     it('writes only what changed, and the day’s first evaluation of each entity', async () => {
       const a = evaluation('a', 'gold');
       const b = evaluation('b', 'bronze', { failing: ['two-replicas'] });

@@ -76,6 +76,9 @@ function chunks<T>(items: T[], size = BATCH): T[][] {
   return out;
 }
 
+/** Rows written at once after which PostgreSQL's statistics are refreshed. */
+const ANALYZE_AFTER = 1000;
+
 /** How long another replica's writes may take to show in level counts. */
 const COUNTS_TTL_MS = 5_000;
 
@@ -158,6 +161,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
    * as a compound SELECT, which it caps at 500 terms.
    */
   readonly #pairsBatch: number;
+  readonly #isPostgres: boolean;
 
   /**
    * Level counts by filter. Pages of one filter (sorts, offsets) share
@@ -168,9 +172,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
   #lastFullRun?: { at: number; value: Promise<string | undefined> };
 
   private constructor(private readonly db: Knex) {
-    this.#pairsBatch = String(db.client.config.client).includes('sqlite')
-      ? BATCH
-      : 5000;
+    this.#isPostgres = String(db.client.config.client) === 'pg';
+    this.#pairsBatch = this.#isPostgres ? 5000 : BATCH;
   }
 
   async saveEvaluations(
@@ -255,6 +258,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
         }
       });
       written += changed.length + newDay.length;
+    }
+    if (written >= ANALYZE_AFTER && this.#isPostgres) {
+      // PostgreSQL plans with the statistics of the table as it was until
+      // autovacuum looks again: after a first run fills the tables, every
+      // overview query would sort the whole table instead of reading its
+      // page from an index.
+      await this.db.raw(`ANALYZE ${ENTITIES}, ${FAILING}`);
     }
     return { written };
   }
