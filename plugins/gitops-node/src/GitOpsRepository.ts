@@ -11,6 +11,7 @@ import {
   diffCommitTrees,
   GitTreeChange,
   GitTreeEntry,
+  isUnder,
   listCommitFiles,
   readBranchHead,
 } from './gitTreeChanges';
@@ -110,10 +111,6 @@ type AllFiles = {
   movedFrom?: string;
   changes?: GitTreeChange[];
 };
-
-/** Whether a path is one of the prefixes or under one of them. */
-const isUnder = (file: string, prefixes: string[]) =>
-  prefixes.some(p => file === p || file.startsWith(`${p}/`));
 
 /** The entries (sorted by path) at or under the prefixes, found by binary search. */
 function underPrefixes(

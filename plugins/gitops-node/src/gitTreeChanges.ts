@@ -94,14 +94,31 @@ function rootTreeOf(sha: string, commit: GitObject | undefined): string {
   return match[1];
 }
 
+/** The entries of a tree read in a batch, by the tree's id. */
+function treeEntries(
+  trees: Map<string, GitObject>,
+  id: string,
+  idBytes: number,
+): Map<string, TreeObjectEntry> {
+  const tree = trees.get(id);
+  if (tree?.type !== 'tree') throw new Error(`tree ${id} is missing`);
+  return parseTreeObject(tree.data, idBytes);
+}
+
+/** Whether a path is one of the prefixes or under one of them. */
+export const isUnder = (file: string, prefixes: string[]) =>
+  prefixes.some(p => file === p || file.startsWith(`${p}/`));
+
 const isFileMode = (mode: string) => mode.startsWith('100');
 const isTreeMode = (mode: string) => mode === '40000';
 
 /**
- * What diffGitTrees gives, read through a GitObjectReader instead of a
- * `git diff-tree` process: the two commits' trees are compared folder by
- * folder, one batch of tree objects per depth, descending only into
- * folders whose ids differ and that lead to one of the prefixes.
+ * The files (blobs; not symbolic links or submodules) added, changed or
+ * deleted under the prefixes (all, when none) between two commits, as
+ * `git diff-tree -r` finds them, read through a GitObjectReader instead of
+ * a process: the two commits' trees are compared folder by folder, one
+ * batch of tree objects per depth, descending only into folders whose ids
+ * differ and that lead to one of the prefixes.
  */
 export async function diffCommitTrees(
   reader: GitObjectReader,
@@ -113,8 +130,7 @@ export async function diffCommitTrees(
   const rootOf = (sha: string) => rootTreeOf(sha, commits.get(sha));
   const idBytes = from.length / 2;
   const wanted = (file: string) =>
-    prefixes.length === 0 ||
-    prefixes.some(p => file === p || file.startsWith(`${p}/`));
+    prefixes.length === 0 || isUnder(file, prefixes);
   const leadsToPrefix = (dir: string) =>
     wanted(dir) || prefixes.some(p => p.startsWith(`${dir}/`));
 
@@ -127,12 +143,8 @@ export async function diffCommitTrees(
         .flatMap(p => [p.before, p.after])
         .filter((id): id is string => !!id),
     );
-    const entriesOf = (id?: string) => {
-      if (!id) return new Map<string, TreeObjectEntry>();
-      const tree = trees.get(id);
-      if (tree?.type !== 'tree') throw new Error(`tree ${id} is missing`);
-      return parseTreeObject(tree.data, idBytes);
-    };
+    const entriesOf = (id?: string) =>
+      id ? treeEntries(trees, id, idBytes) : new Map<string, TreeObjectEntry>();
     const next: Pair[] = [];
     for (const { dir, before, after } of level) {
       const old = entriesOf(before);
@@ -177,9 +189,7 @@ export async function listCommitFiles(
     const trees = await reader.read(level.map(t => t.id));
     const next: typeof level = [];
     for (const { dir, id } of level) {
-      const tree = trees.get(id);
-      if (tree?.type !== 'tree') throw new Error(`tree ${id} is missing`);
-      for (const [name, entry] of parseTreeObject(tree.data, idBytes)) {
+      for (const [name, entry] of treeEntries(trees, id, idBytes)) {
         const file = dir ? `${dir}/${name}` : name;
         if (isTreeMode(entry.mode)) next.push({ dir: file, id: entry.id });
         else if (isFileMode(entry.mode)) {
