@@ -31,8 +31,13 @@ import scorecardBackendModuleKubernetes from '@causeway/plugin-scorecard-backend
 import eventsBackend from '@backstage/plugin-events-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
+import { deploymentServiceFactory } from './deployment/deploymentServiceRef';
 
 export const backendFeatures: BackendFeature[] = [
+  // Refuses, before any plugin starts, a production or multi-replica
+  // configuration that would keep data in one pod.
+  deploymentServiceFactory,
+
   // Serves the built frontend, so the portal is one process on one port.
   appBackend,
   proxyBackend,
@@ -78,7 +83,10 @@ export const backendFeatures: BackendFeature[] = [
   // Facts from the live clusters of kubernetes.clusterLocatorMethods.
   scorecardBackendModuleKubernetes,
 
-  // Lets the catalog and signals hear about changes made in other processes.
+  // The events bus. On PostgreSQL it keeps events in the database: signals
+  // reach every replica's WebSockets, and an event a replica publishes is
+  // handled once, by one subscriber per subscription id (normally in the
+  // publishing process), so handlers must not depend on that process's memory.
   eventsBackend,
   userSettingsBackend,
   signalsBackend,

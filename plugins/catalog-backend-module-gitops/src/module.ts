@@ -13,13 +13,15 @@ import {
   localGitHostServiceRef,
   SOURCE_REPOSITORY_CREATED_TOPIC,
   SourceRepositoryCreatedEvent,
+  usesLocalGitHost,
 } from '@causeway/plugin-gitops-node';
 import { GitOpsClaimEntityProvider } from './providers/GitOpsClaimEntityProvider';
 import { LocalGitHostEntityProvider } from './providers/LocalGitHostEntityProvider';
 
 /**
  * Catalog entities from Causeway's git repositories: new services from the
- * local git host, and claimed infrastructure from the GitOps repository.
+ * local git host (when it is the golden paths' source host), and claimed
+ * infrastructure from the GitOps repository.
  * Both are re-read on a schedule and at once on Causeway's change events, so
  * a golden path's entities are in the catalog seconds after it finishes.
  */
@@ -66,12 +68,17 @@ export const catalogModuleGitops = createBackendModule({
           logger,
           taskRunner: schedule(),
         });
-        const sources = new LocalGitHostEntityProvider({
-          host,
-          logger,
-          taskRunner: schedule(),
-        });
-        catalog.addEntityProvider(claims, sources);
+        catalog.addEntityProvider(claims);
+        // Only where the local git host is the source host: elsewhere its
+        // folder is empty, and a provider reading it would remove entities.
+        const sources = usesLocalGitHost(config)
+          ? new LocalGitHostEntityProvider({
+              host,
+              logger,
+              taskRunner: schedule(),
+            })
+          : undefined;
+        if (sources) catalog.addEntityProvider(sources);
 
         await events.subscribe({
           id: 'catalog-causeway-gitops',
@@ -79,7 +86,7 @@ export const catalogModuleGitops = createBackendModule({
           async onEvent({ topic, eventPayload }) {
             if (topic === SOURCE_REPOSITORY_CREATED_TOPIC) {
               const { name } = eventPayload as SourceRepositoryCreatedEvent;
-              await sources.refreshRepository(name);
+              await sources?.refreshRepository(name);
             } else if (
               (eventPayload as GitOpsChangedEvent).files.some(f =>
                 f.startsWith('infrastructure/'),

@@ -1,7 +1,8 @@
 /**
  * Events other plugins react to (catalog providers, the scorecard), sent on
- * the backend's events service so they also reach other replicas when the
- * events backend relays them.
+ * the backend's events service. Each subscription id gets an event once, on
+ * one replica (usually the one that published it): a handler must find what
+ * it needs in the database or the git host, not in its process's memory.
  */
 
 /** Someone pushed to the GitOps repository through Causeway. */

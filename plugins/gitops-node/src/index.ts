@@ -21,6 +21,7 @@ export type {
 export type { GitIdentity } from './git';
 export { ensureLocalRepository } from './ensureLocalRepository';
 export { localRepositoryPath } from './localRepositoryPath';
+export { usesLocalGitHost } from './sourceHostType';
 export {
   gitopsRepositoryFromConfig,
   gitopsRepositoryServiceRef,

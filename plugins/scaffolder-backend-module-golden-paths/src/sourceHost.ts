@@ -4,6 +4,7 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { usesLocalGitHost } from '@causeway/plugin-gitops-node';
 
 export const REPOSITORY_VISIBILITIES = [
   'private',
@@ -33,9 +34,8 @@ export function sourceHostFromConfig(
   config: Config,
   fetchImpl: typeof fetch = fetch,
 ): SourceHostConfig {
-  const type =
-    config.getOptionalString('goldenPaths.sourceHost.type') ?? 'local';
-  if (type === 'local') return { type };
+  if (usesLocalGitHost(config)) return { type: 'local' };
+  const type = config.getString('goldenPaths.sourceHost.type');
   if (type !== 'github') {
     throw new InputError(
       `goldenPaths.sourceHost.type must be local or github, not ${JSON.stringify(
