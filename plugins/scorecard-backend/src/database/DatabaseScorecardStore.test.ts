@@ -119,6 +119,88 @@ describe.each(databases.eachSupportedId())(
       expect(await save([a, bFixed], '2026-03-11')).toEqual({ written: 2 });
     });
 
+    it('never lets a run that started earlier overwrite a later grade', async () => {
+      const regraded = evaluation('a', 'silver', { failing: ['pdb'] });
+      await save([regraded], '2026-03-10', '2026-03-10T10:05:00.000Z', true);
+
+      // A full run that started at 10:00 stores what it saw then.
+      const stale = evaluation('a', 'bronze', { failing: ['two-replicas'] });
+      expect(
+        await save([stale], '2026-03-10', '2026-03-10T10:00:00.000Z'),
+      ).toEqual({ written: 0 });
+      expect(await store.getEntity(regraded.entityRef)).toMatchObject({
+        level: 'silver',
+        failingChecks: ['pdb'],
+        evaluatedAt: '2026-03-10T10:05:00.000Z',
+      });
+      expect(
+        (await store.queryEntities(query({ failingCheck: 'two-replicas' })))
+          .totalItems,
+      ).toBe(0);
+      expect(
+        await store.entityHistory(regraded.entityRef, '2026-03-01'),
+      ).toMatchObject([{ day: '2026-03-10', level: 'silver' }]);
+
+      // Nor remove an entity graded after the run began.
+      await store.deleteEntities([regraded.entityRef], {
+        evaluatedBefore: '2026-03-10T10:00:00.000Z',
+      });
+      expect(await store.isKnown(regraded.entityRef)).toBe(true);
+      await store.deleteEntities([regraded.entityRef], {
+        evaluatedBefore: '2026-03-10T10:06:00.000Z',
+      });
+      expect(await store.isKnown(regraded.entityRef)).toBe(false);
+    });
+
+    it('stays consistent under writers grading the same entities at once (as replicas do)', async () => {
+      // A second store on its own connection pool: another replica.
+      const other = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const checkSets = [['a'], ['b', 'c'], [], ['c', 'd'], ['a', 'd', 'e']];
+      const names = Array.from({ length: 40 }, (_, i) => `svc-${i}`);
+      const writes = checkSets.flatMap((failing, round) =>
+        [store, other].map((writer, w) =>
+          writer.saveEvaluations(
+            names.map(name =>
+              evaluation(name, failing.length ? 'bronze' : 'gold', {
+                failing,
+              }),
+            ),
+            {
+              day: '2026-03-10',
+              evaluatedAt: `2026-03-10T10:0${round}:0${w}.000Z`,
+              touchUnchanged: w === 1,
+            },
+          ),
+        ),
+      );
+      await Promise.all(writes);
+
+      const last = checkSets[checkSets.length - 1];
+      const pairs = await knex('scorecard_failing_checks').select(
+        'entity_ref',
+        'check_id',
+      );
+      for (const name of names) {
+        const stored = await store.getEntity(`component:default/${name}`);
+        expect(stored).toMatchObject({
+          failingChecks: last,
+          evaluatedAt: '2026-03-10T10:04:01.000Z',
+        });
+        expect(
+          pairs
+            .filter(p => p.entity_ref === `component:default/${name}`)
+            .map(p => p.check_id)
+            .sort(),
+        ).toEqual(last);
+      }
+      const { totalItems } = await store.queryEntities(
+        query({ failingCheck: 'b' }),
+      );
+      expect(totalItems).toBe(0);
+    });
+
     it('reads back what it stored', async () => {
       const a = evaluation('a', 'bronze', {
         title: 'Service A',

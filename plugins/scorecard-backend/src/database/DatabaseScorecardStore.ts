@@ -183,81 +183,16 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const { day, evaluatedAt, touchUnchanged } = options;
     this.#counts.clear();
     let written = 0;
-    for (const batch of chunks(evaluations)) {
+    // Rows are locked and inserted in ref order, so that writers sharing
+    // entities wait for each other instead of deadlocking.
+    const sorted = [...evaluations].sort((a, b) =>
+      a.entityRef < b.entityRef ? -1 : Number(a.entityRef > b.entityRef),
+    );
+    for (const batch of chunks(sorted)) {
       const rows = batch.map(e => toRow(e, day, evaluatedAt));
-      const stored = new Map(
-        (
-          await this.db<EntityRow>(ENTITIES)
-            .whereIn(
-              'entity_ref',
-              rows.map(r => r.entity_ref),
-            )
-            .select(
-              'entity_ref',
-              'results_hash',
-              'history_day',
-              'failing_checks',
-            )
-        ).map(r => [r.entity_ref, r]),
+      written += await this.db.transaction(tx =>
+        this.#saveBatch(tx, rows, { day, evaluatedAt, touchUnchanged }),
       );
-      // New or different results; the same results on a new day (history
-      // only); the same results again.
-      const changed: EntityRow[] = [];
-      const newDay: EntityRow[] = [];
-      const unchanged: EntityRow[] = [];
-      for (const row of rows) {
-        const before = stored.get(row.entity_ref);
-        if (!before || before.results_hash !== row.results_hash) {
-          changed.push(row);
-        } else if (before.history_day !== day) {
-          newDay.push(row);
-        } else {
-          unchanged.push(row);
-        }
-      }
-      const touched = touchUnchanged ? [...newDay, ...unchanged] : [];
-      if (!changed.length && !newDay.length && !touched.length) continue;
-
-      await this.db.transaction(async tx => {
-        if (changed.length) {
-          await tx(ENTITIES).insert(changed).onConflict('entity_ref').merge();
-          await this.#updateFailing(tx, changed, stored);
-        }
-        if (newDay.length) {
-          await tx(ENTITIES)
-            .whereIn(
-              'entity_ref',
-              newDay.map(r => r.entity_ref),
-            )
-            .update({ history_day: day });
-        }
-        if (touched.length) {
-          await tx(ENTITIES)
-            .whereIn(
-              'entity_ref',
-              touched.map(r => r.entity_ref),
-            )
-            .update({ evaluated_at: evaluatedAt });
-        }
-        const history = [...changed, ...newDay];
-        if (history.length) {
-          await tx(HISTORY)
-            .insert(
-              history.map(row => ({
-                entity_ref: row.entity_ref,
-                day,
-                owner: row.owner,
-                level: row.level,
-                passed: row.passed,
-                failed: row.failed,
-                waived: row.waived,
-              })),
-            )
-            .onConflict(['entity_ref', 'day'])
-            .merge();
-        }
-      });
-      written += changed.length + newDay.length;
     }
     if (written >= ANALYZE_AFTER && this.#isPostgres) {
       // PostgreSQL plans with the statistics of the table as it was until
@@ -269,18 +204,131 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return { written };
   }
 
-  /** Writes only the failing (entity, check) pairs that changed. */
-  async #updateFailing(
+  /**
+   * One batch, in one transaction. Several replicas may grade the same
+   * entity at once (a scheduled run on one, a change event on another), so
+   * the stored rows are read under a row lock, a row evaluated later than
+   * this batch is never overwritten (the upsert's condition, so also for a
+   * row another writer inserts meanwhile), and the failing pairs are made to
+   * match the row as finally stored.
+   */
+  async #saveBatch(
     tx: Knex.Transaction,
     rows: EntityRow[],
-    stored: Map<string, Pick<EntityRow, 'failing_checks'>>,
+    options: { day: string; evaluatedAt: string; touchUnchanged: boolean },
+  ): Promise<number> {
+    const { day, evaluatedAt, touchUnchanged } = options;
+    const refs = rows.map(r => r.entity_ref);
+    const locked = tx<EntityRow>(ENTITIES)
+      .whereIn('entity_ref', refs)
+      .orderBy('entity_ref')
+      .select('entity_ref', 'results_hash', 'history_day', 'evaluated_at');
+    const stored = new Map(
+      (this.#isPostgres ? await locked.forUpdate() : await locked).map(r => [
+        r.entity_ref,
+        r,
+      ]),
+    );
+    // New or different results; the same results on a new day (history
+    // only); the same results again. Rows evaluated after this batch stay.
+    const changed: EntityRow[] = [];
+    const newDay: EntityRow[] = [];
+    const unchanged: EntityRow[] = [];
+    for (const row of rows) {
+      const before = stored.get(row.entity_ref);
+      if (before && before.evaluated_at > evaluatedAt) continue;
+      if (!before || before.results_hash !== row.results_hash) {
+        changed.push(row);
+      } else if (before.history_day !== day) {
+        newDay.push(row);
+      } else {
+        unchanged.push(row);
+      }
+    }
+    if (changed.length) {
+      await tx(ENTITIES)
+        .insert(changed)
+        .onConflict('entity_ref')
+        .merge()
+        .where(`${ENTITIES}.evaluated_at`, '<=', evaluatedAt);
+    }
+    // What the rows hold now: ours, or a later writer's that won.
+    const saved = changed.length
+      ? await tx<EntityRow>(ENTITIES)
+          .whereIn(
+            'entity_ref',
+            changed.map(r => r.entity_ref),
+          )
+          .select('entity_ref', 'results_hash', 'failing_checks')
+      : [];
+    await this.#syncFailing(tx, saved);
+    const savedHashes = new Map(saved.map(r => [r.entity_ref, r.results_hash]));
+    const won = changed.filter(
+      r => savedHashes.get(r.entity_ref) === r.results_hash,
+    );
+    if (newDay.length) {
+      await tx(ENTITIES)
+        .whereIn(
+          'entity_ref',
+          newDay.map(r => r.entity_ref),
+        )
+        .update({ history_day: day });
+    }
+    const touched = touchUnchanged ? [...newDay, ...unchanged] : [];
+    if (touched.length) {
+      await tx(ENTITIES)
+        .whereIn(
+          'entity_ref',
+          touched.map(r => r.entity_ref),
+        )
+        .where('evaluated_at', '<', evaluatedAt)
+        .update({ evaluated_at: evaluatedAt });
+    }
+    const history = [...won, ...newDay];
+    if (history.length) {
+      await tx(HISTORY)
+        .insert(
+          history.map(row => ({
+            entity_ref: row.entity_ref,
+            day,
+            owner: row.owner,
+            level: row.level,
+            passed: row.passed,
+            failed: row.failed,
+            waived: row.waived,
+          })),
+        )
+        .onConflict(['entity_ref', 'day'])
+        .merge();
+    }
+    return history.length;
+  }
+
+  /**
+   * Makes the failing (entity, check) pairs of these rows match their
+   * failing checks, writing only the pairs that differ. Read after the rows
+   * are locked, so a concurrent writer's pairs are seen, not guessed.
+   */
+  async #syncFailing(
+    tx: Knex.Transaction,
+    rows: Array<Pick<EntityRow, 'entity_ref' | 'failing_checks'>>,
   ) {
+    if (!rows.length) return;
+    const present = new Map<string, Set<string>>();
+    for (const part of chunks(rows.map(r => r.entity_ref))) {
+      const pairs = await tx(FAILING)
+        .whereIn('entity_ref', part)
+        .select('entity_ref', 'check_id');
+      for (const { entity_ref, check_id } of pairs) {
+        const checks = present.get(entity_ref) ?? new Set<string>();
+        checks.add(check_id);
+        present.set(entity_ref, checks);
+      }
+    }
     const added: Array<{ entity_ref: string; check_id: string }> = [];
     const removed: Array<[string, string]> = [];
     for (const row of rows) {
-      const before = new Set<string>(
-        JSON.parse(stored.get(row.entity_ref)?.failing_checks ?? '[]'),
-      );
+      const before = present.get(row.entity_ref) ?? new Set<string>();
       for (const checkId of JSON.parse(row.failing_checks) as string[]) {
         if (!before.delete(checkId)) {
           added.push({ entity_ref: row.entity_ref, check_id: checkId });
@@ -292,7 +340,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
       await tx(FAILING).whereIn(['entity_ref', 'check_id'], part).delete();
     }
     for (const part of chunks(added, this.#pairsBatch)) {
-      await tx(FAILING).insert(part);
+      await tx(FAILING)
+        .insert(part)
+        .onConflict(['entity_ref', 'check_id'])
+        .ignore();
     }
   }
 
@@ -304,12 +355,29 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return new Map(rows.map(r => [r.entity_ref, r.catalog_etag]));
   }
 
-  async deleteEntities(entityRefs: string[]): Promise<void> {
+  async deleteEntities(
+    entityRefs: string[],
+    options: { evaluatedBefore?: string } = {},
+  ): Promise<void> {
+    const { evaluatedBefore } = options;
     this.#counts.clear();
     for (const batch of chunks(entityRefs)) {
       await this.db.transaction(async tx => {
-        await tx(FAILING).whereIn('entity_ref', batch).delete();
-        await tx(ENTITIES).whereIn('entity_ref', batch).delete();
+        let refs = batch;
+        if (evaluatedBefore) {
+          // A row evaluated since (by another replica) stays, with its pairs.
+          const stale = tx<EntityRow>(ENTITIES)
+            .whereIn('entity_ref', batch)
+            .where('evaluated_at', '<', evaluatedBefore)
+            .orderBy('entity_ref')
+            .select('entity_ref');
+          refs = (this.#isPostgres ? await stale.forUpdate() : await stale).map(
+            r => r.entity_ref,
+          );
+          if (!refs.length) return;
+        }
+        await tx(FAILING).whereIn('entity_ref', refs).delete();
+        await tx(ENTITIES).whereIn('entity_ref', refs).delete();
       });
     }
   }

@@ -79,7 +79,9 @@ export interface ScorecardStore {
    * Writes the evaluations whose results differ from the stored ones, or
    * that have no history row for `day` yet, each entity's row, failing checks
    * and history together in one transaction. `touchUnchanged` moves the
-   * evaluation time of the others too. Returns how many were written.
+   * evaluation time of the others too. An entity stored with a later
+   * `evaluatedAt` (another replica graded it since) is left as it is.
+   * Returns how many were written.
    */
   saveEvaluations(
     evaluations: EntityEvaluation[],
@@ -87,8 +89,14 @@ export interface ScorecardStore {
   ): Promise<{ written: number }>;
   /** Every stored entity with the catalog etag it was evaluated at. */
   listEntityEtags(): Promise<Map<string, string | null>>;
-  /** Forgets entities (not their history or waivers). */
-  deleteEntities(entityRefs: string[]): Promise<void>;
+  /**
+   * Forgets entities (not their history or waivers); with `evaluatedBefore`,
+   * only those not evaluated since then.
+   */
+  deleteEntities(
+    entityRefs: string[],
+    options?: { evaluatedBefore?: string },
+  ): Promise<void>;
   getEntity(entityRef: string): Promise<StoredEntity | undefined>;
   /** Whether the last evaluations saw this entity (an evaluated one, or a group). */
   isKnown(entityRef: string): Promise<boolean>;

@@ -105,8 +105,6 @@ export class ScorecardEvaluator {
   readonly #clock: () => Date;
   #checks = new CompiledChecks([]);
   #fullRun?: Promise<FullRunSummary>;
-  /** Entities evaluated on their own while a full run is under way. */
-  #freshDuringRun?: Set<string>;
   #pending = new Set<string>();
   #flushTimer?: NodeJS.Immediate;
   #flushing?: Promise<void>;
@@ -150,75 +148,62 @@ export class ScorecardEvaluator {
     const checks = this.#checks;
     const started = this.#clock();
     const today = dayOf(started);
-    const fresh = new Set<string>();
-    this.#freshDuringRun = fresh;
-    try {
-      let mark = Date.now();
-      const lap = () => {
-        const now = Date.now();
-        const elapsed = now - mark;
-        mark = now;
-        return elapsed;
-      };
-      const credentials = await this.#auth.getOwnServiceCredentials();
-      const entities = checks.list.length
-        ? (
-            await this.#list(
-              checks.kinds ? { kind: checks.kinds } : undefined,
-              ENTITY_FIELDS,
-              credentials,
-            )
-          ).filter(e => checks.selects(entitySubject(e)))
-        : [];
-      const list = lap();
-      const [facts, waivers] = await Promise.all([
-        this.#collect(entities),
-        this.#store.activeWaivers({ today }),
-      ]);
-      const factsTime = lap();
-      const evaluations = this.#evaluate(
-        checks,
-        entities,
-        facts,
-        waivers,
-        today,
-      );
-      const evaluate = lap();
+    let mark = Date.now();
+    const lap = () => {
+      const now = Date.now();
+      const elapsed = now - mark;
+      mark = now;
+      return elapsed;
+    };
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const entities = checks.list.length
+      ? (
+          await this.#list(
+            checks.kinds ? { kind: checks.kinds } : undefined,
+            ENTITY_FIELDS,
+            credentials,
+          )
+        ).filter(e => checks.selects(entitySubject(e)))
+      : [];
+    const list = lap();
+    const [facts, waivers] = await Promise.all([
+      this.#collect(entities),
+      this.#store.activeWaivers({ today }),
+    ]);
+    const factsTime = lap();
+    const evaluations = this.#evaluate(checks, entities, facts, waivers, today);
+    const evaluate = lap();
 
-      const { written } = await this.#store.saveEvaluations(
-        evaluations.filter(e => !fresh.has(e.entityRef)),
-        {
-          day: today,
-          evaluatedAt: started.toISOString(),
-          touchUnchanged: false,
-        },
-      );
-      const scored = new Set(evaluations.map(e => e.entityRef));
-      const removed = [...(await this.#store.listEntityEtags()).keys()].filter(
-        ref => !scored.has(ref) && !fresh.has(ref),
-      );
-      await this.#store.deleteEntities(removed);
-      await this.#store.replaceGroupTree(
-        groupTree(
-          await this.#list({ kind: 'group' }, GROUP_FIELDS, credentials),
-        ),
-      );
-      await this.#store.pruneHistory(addDays(today, -this.#retentionDays));
-      await this.#store.setLastFullRun(started.toISOString());
-      const summary: FullRunSummary = {
-        entities: evaluations.length,
-        written,
-        removed: removed.length,
-        timings: { list, facts: factsTime, evaluate, store: lap() },
-      };
-      this.#logger.info(
-        `Evaluated ${summary.entities} entities against ${checks.list.length} checks: ${written} changed, ${removed.length} removed`,
-        summary.timings,
-      );
-      return summary;
-    } finally {
-      this.#freshDuringRun = undefined;
-    }
+    // Stored as of when the run started: an entity graded since, here or
+    // by another replica, keeps its newer results (the store enforces it).
+    const { written } = await this.#store.saveEvaluations(evaluations, {
+      day: today,
+      evaluatedAt: started.toISOString(),
+      touchUnchanged: false,
+    });
+    const scored = new Set(evaluations.map(e => e.entityRef));
+    const removed = [...(await this.#store.listEntityEtags()).keys()].filter(
+      ref => !scored.has(ref),
+    );
+    await this.#store.deleteEntities(removed, {
+      evaluatedBefore: started.toISOString(),
+    });
+    await this.#store.replaceGroupTree(
+      groupTree(await this.#list({ kind: 'group' }, GROUP_FIELDS, credentials)),
+    );
+    await this.#store.pruneHistory(addDays(today, -this.#retentionDays));
+    await this.#store.setLastFullRun(started.toISOString());
+    const summary: FullRunSummary = {
+      entities: evaluations.length,
+      written,
+      removed: removed.length,
+      timings: { list, facts: factsTime, evaluate, store: lap() },
+    };
+    this.#logger.info(
+      `Evaluated ${summary.entities} entities against ${checks.list.length} checks: ${written} changed, ${removed.length} removed`,
+      summary.timings,
+    );
+    return summary;
   }
 
   /**
@@ -253,7 +238,6 @@ export class ScorecardEvaluator {
       }),
     ]);
     const evaluations = this.#evaluate(checks, entities, facts, waivers, today);
-    for (const e of evaluations) this.#freshDuringRun?.add(e.entityRef);
     await this.#store.saveEvaluations(evaluations, {
       day: today,
       evaluatedAt: now.toISOString(),
