@@ -35,6 +35,7 @@ import {
 import { CatalogFactProvider } from '@causeway/plugin-scorecard-backend';
 import {
   GITOPS_FACTS,
+  DatabaseChangeIndex,
   GitOpsFactProvider,
   SOURCE_FACTS,
   SourceFactProvider,
@@ -217,6 +218,7 @@ export function techInsightsCausewayFacts(options: {
           config: coreServices.rootConfig,
           logger: coreServices.logger,
           scheduler: coreServices.scheduler,
+          database: coreServices.database,
           repository: gitopsRepositoryServiceRef,
           host: localGitHostServiceRef,
         },
@@ -259,14 +261,18 @@ export function techInsightsCausewayFacts(options: {
             }
             return selected;
           };
+          const changeIndex = await DatabaseChangeIndex.create({
+            database: deps.database,
+          });
           const providers: FactProvider[] = [
             new CatalogFactProvider(),
             new GitOpsFactProvider({
               repository: deps.repository,
               platformApis,
               logger,
+              changeIndex,
             }),
-            new SourceFactProvider({ host: deps.host, logger }),
+            new SourceFactProvider({ host: deps.host, logger, changeIndex }),
             new ClusterFactProvider({
               clusters: readClusterConfigs(deps.config, logger),
               logger,

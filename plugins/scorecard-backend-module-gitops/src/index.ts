@@ -7,7 +7,13 @@
  */
 export { scorecardModuleGitops as default } from './module';
 export { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
+export { DatabaseChangeIndex } from './changes/ChangeIndex';
 export type { GitOpsCollectStats } from './gitops/GitOpsFactProvider';
-export { GITOPS_FACTS } from './gitops/gitopsFacts';
+export {
+  claimFacts,
+  folderFacts,
+  GITOPS_FACTS,
+  summarizeFile,
+} from './gitops/gitopsFacts';
 export { SourceFactProvider } from './source/SourceFactProvider';
 export { SOURCE_FACTS } from './source/sourceFacts';

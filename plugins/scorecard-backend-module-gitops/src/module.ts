@@ -16,6 +16,7 @@ import {
   RepositoryChangeSource,
 } from './changes/RepositoryChangeSource';
 import { DatabaseFactCache } from './cache/FactCache';
+import { DatabaseChangeIndex } from './changes/ChangeIndex';
 import { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
 import { SourceFactProvider } from './source/SourceFactProvider';
 
@@ -59,10 +60,12 @@ export const scorecardModuleGitops = createBackendModule({
           logger,
         );
         const cache = await DatabaseFactCache.create({ database });
+        const changeIndex = await DatabaseChangeIndex.create({ database });
         const gitops = new GitOpsFactProvider({
           repository,
           platformApis,
           logger,
+          changeIndex,
           cache,
         });
         const source = new SourceFactProvider({
@@ -70,6 +73,7 @@ export const scorecardModuleGitops = createBackendModule({
           logger,
           urlReader,
           integrations: ScmIntegrations.fromConfig(config),
+          changeIndex,
           cache,
         });
         scorecard.addFactProvider(gitops, source);

@@ -27,6 +27,7 @@ import {
   logger,
   serviceEntity,
   tempDir,
+  createChangeIndex,
 } from './__testUtils__/repositories';
 import { GITOPS_FACTS } from './gitops/gitopsFacts';
 import { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
@@ -242,14 +243,16 @@ spec:
       ]) {
         await createSourceRepository(host, scratch.dir, name);
       }
+      const changeIndex = await createChangeIndex();
       const collected = await Promise.all(
         [
           new GitOpsFactProvider({
             repository: gitops.repository,
             platformApis: apis,
             logger,
+            changeIndex,
           }),
-          new SourceFactProvider({ host, logger }),
+          new SourceFactProvider({ host, logger, changeIndex }),
         ].map(p => p.collect(entities)),
       );
       byRef = new Map(

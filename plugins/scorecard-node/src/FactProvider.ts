@@ -15,8 +15,13 @@ export interface FactProvider {
    * a repository, listing a cluster) is done once per call, and what did
    * not change since the last call may be served from the provider's cache.
    * An entity the provider knows nothing about is left out of the map.
+   * `all` says the entities are every entity the checks select (the
+   * scheduled run): what the provider keeps about others may be forgotten.
    */
-  collect(entities: Entity[]): Promise<Map<string, Facts>>;
+  collect(
+    entities: Entity[],
+    options?: { all?: boolean },
+  ): Promise<Map<string, Facts>>;
 }
 
 /** Tells the scorecard which entities to re-evaluate now. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
 import { Entity } from '@backstage/catalog-model';
 import {
   buildClaim,
@@ -20,7 +21,21 @@ import {
   LocalGitHost,
 } from '@causeway/plugin-gitops-node';
 
+import { DatabaseChangeIndex } from '../changes/ChangeIndex';
+
 export const logger = mockServices.logger.mock();
+
+/** A change index on its own in-memory SQLite database. */
+export const createChangeIndex = () =>
+  DatabaseChangeIndex.create({
+    database: mockServices.database({
+      knex: knexFactory({
+        client: 'better-sqlite3',
+        connection: ':memory:',
+        useNullAsDefault: true,
+      }),
+    }),
+  });
 const alice = { name: 'Alice Example', email: 'alice@example.com' };
 const repoRoot = path.resolve(__dirname, '../../../..');
 

@@ -1,8 +1,6 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { moduleDatabase } from '../database';
 
 /** An entry: its value holds while its digest matches what it was made from. */
 export type CachedEntry<T> = { digest: string; value: T };
@@ -35,27 +33,12 @@ type Row = {
   updated_at: string;
 };
 
-const migrationsDir = resolvePackagePath(
-  '@causeway/plugin-scorecard-backend-module-gitops',
-  'migrations',
-);
-
-/**
- * The fact cache in the scorecard plugin's database. Its migrations are
- * tracked apart from the plugin's own (a module's tables are its own).
- */
+/** The fact cache in the scorecard plugin's database. */
 export class DatabaseFactCache implements FactCache {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseFactCache> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({
-        directory: migrationsDir,
-        tableName: 'scorecard_gitops_knex_migrations',
-      });
-    }
-    return new DatabaseFactCache(client);
+    return new DatabaseFactCache(await moduleDatabase(options.database));
   }
 
   private constructor(private readonly db: Knex) {}

@@ -14,9 +14,11 @@ import {
   logger,
   serviceEntity,
   tempDir,
+  createChangeIndex,
 } from '../__testUtils__/repositories';
 import { GitOpsFactProvider } from '../gitops/GitOpsFactProvider';
 import { SourceFactProvider } from '../source/SourceFactProvider';
+import { DatabaseChangeIndex } from './ChangeIndex';
 import { RepositoryChangeSource } from './RepositoryChangeSource';
 
 jest.setTimeout(60_000);
@@ -49,13 +51,17 @@ describe('RepositoryChangeSource', () => {
   });
   afterAll(() => scratch.remove());
 
+  let changeIndex: DatabaseChangeIndex;
+
   beforeEach(async () => {
+    changeIndex = await createChangeIndex();
     const gitopsFacts = new GitOpsFactProvider({
       repository: gitops.repository,
       platformApis: apis,
       logger,
+      changeIndex,
     });
-    const sourceFacts = new SourceFactProvider({ host, logger });
+    const sourceFacts = new SourceFactProvider({ host, logger, changeIndex });
     const entities = ['payment-service', 'refund-service']
       .map(name => entity(name))
       .concat(entity('ledger', 'finance'));
@@ -84,6 +90,31 @@ describe('RepositoryChangeSource', () => {
       },
     });
     expect(heard).toEqual([['component:default/payment-service']]);
+  });
+
+  it('re-grades on a replica that collected nothing itself (just restarted), from the shared index', async () => {
+    const restarted = new RepositoryChangeSource({
+      gitops: new GitOpsFactProvider({
+        repository: gitops.repository,
+        platformApis: apis,
+        logger,
+        changeIndex,
+      }),
+      source: new SourceFactProvider({ host, logger, changeIndex }),
+      host,
+      logger,
+    });
+    const heardThere: string[][] = [];
+    restarted.subscribe(refs => heardThere.push(refs));
+    await restarted.onEvent({
+      topic: GITOPS_CHANGED_TOPIC,
+      eventPayload: {
+        commitSha: 'x',
+        branch: 'main',
+        files: ['apps/production/finance/ledger/deployment.yaml'],
+      },
+    });
+    expect(heardThere).toEqual([['component:default/ledger']]);
   });
 
   it('re-grades every service of the namespace when a claim there changes', async () => {

@@ -56,7 +56,7 @@ export class RepositoryChangeSource {
     }
     if (event.topic === SOURCE_REPOSITORY_CREATED_TOPIC) {
       const { name } = event.eventPayload as SourceRepositoryCreatedEvent;
-      const known = this.#source.entitiesForRepository(name);
+      const known = await this.#source.entitiesForRepository(name);
       return known.length ? known : this.#declaredEntities(name);
     }
     return [];

@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { PlatformApi } from '@causeway/plugin-gitops-common';
 import { DatabaseFactCache } from '../cache/FactCache';
+import { DatabaseChangeIndex } from '../changes/ChangeIndex';
 import {
   createGitOpsRepository,
   goldenPathDatabase,
@@ -10,6 +11,7 @@ import {
   logger,
   serviceEntity,
   tempDir,
+  createChangeIndex,
 } from '../__testUtils__/repositories';
 import { GitOpsFactProvider } from './GitOpsFactProvider';
 
@@ -143,11 +145,12 @@ spec:
     ]);
   });
   afterAll(() => scratch.remove());
-  beforeEach(() => {
+  beforeEach(async () => {
     provider = new GitOpsFactProvider({
       repository: gitops.repository,
       platformApis: apis,
       logger,
+      changeIndex: await createChangeIndex(),
     });
   });
 
@@ -304,14 +307,15 @@ spec:
     databaseId => {
       it('starts again without parsing what did not change, and reads again only what did', async () => {
         const knex = await databases.init(databaseId);
-        const cache = await DatabaseFactCache.create({
-          database: { getClient: async () => knex } as DatabaseService,
-        });
+        const database = { getClient: async () => knex } as DatabaseService;
+        const cache = await DatabaseFactCache.create({ database });
+        const changeIndex = await DatabaseChangeIndex.create({ database });
         const started = (platformApis = apis) =>
           new GitOpsFactProvider({
             repository: gitops.repository,
             platformApis,
             logger,
+            changeIndex,
             cache,
           });
         const before = started();
@@ -360,27 +364,25 @@ spec:
   );
 
   it('maps changed files to the entities whose folder, or namespace’s infrastructure, holds them', async () => {
-    expect(provider.entitiesForPaths([`${legacyDir}/deployment.yaml`])).toEqual(
-      [],
-    );
-    await provider.collect(entities);
-
-    expect(provider.entitiesForPaths([`${legacyDir}/deployment.yaml`])).toEqual(
-      ['component:default/legacy-service'],
-    );
     expect(
-      provider
-        .entitiesForPaths([
-          'infrastructure/production/payments/postgresqlinstance-new-db.yaml',
-        ])
-        .sort(),
+      await provider.entitiesForPaths([`${legacyDir}/deployment.yaml`]),
+    ).toEqual([]);
+    await provider.collect(entities, { all: true });
+
+    expect(
+      await provider.entitiesForPaths([`${legacyDir}/deployment.yaml`]),
+    ).toEqual(['component:default/legacy-service']);
+    expect(
+      await provider.entitiesForPaths([
+        'infrastructure/production/payments/postgresqlinstance-new-db.yaml',
+      ]),
     ).toEqual([
       'component:default/legacy-service',
       'component:default/not-deployed',
       'component:default/payment-service',
     ]);
     expect(
-      provider.entitiesForPaths([
+      await provider.entitiesForPaths([
         'apps/production/billing/invoice-export/cronjob.yaml',
         'apps/production/other/thing/deployment.yaml',
         'README.md',
@@ -389,8 +391,17 @@ spec:
 
     // A re-evaluation of one entity keeps what the others read.
     await provider.collect([entities[0]]);
-    expect(provider.entitiesForPaths([`${legacyDir}/secret.yaml`])).toEqual([
-      'component:default/legacy-service',
-    ]);
+    expect(
+      await provider.entitiesForPaths([`${legacyDir}/secret.yaml`]),
+    ).toEqual(['component:default/legacy-service']);
+
+    // A full run without an entity forgets what it read.
+    await provider.collect(
+      entities.filter(e => e.metadata.name !== 'legacy-service'),
+      { all: true },
+    );
+    expect(
+      await provider.entitiesForPaths([`${legacyDir}/deployment.yaml`]),
+    ).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { GitOpsRepository, GitTreeEntry } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 import { CachedEntry, FactCache } from '../cache/FactCache';
+import { DatabaseChangeIndex } from '../changes/ChangeIndex';
 import {
   ClaimSummary,
   claimFacts,
@@ -129,10 +130,8 @@ export class GitOpsFactProvider implements FactProvider {
   /** Service and infrastructure folders, by path. */
   #folders = new Map<string, Folder>();
   #tree?: { commitSha: string; sorted: SortedTree };
-  /** The folders each entity reads, and the entities of each folder. */
-  #foldersByEntity = new Map<string, string[]>();
-  #entitiesByFolder = new Map<string, string[]>();
   #lastCollect?: GitOpsCollectStats;
+  readonly #changeIndex: DatabaseChangeIndex;
   readonly #cache?: FactCache;
   /** What the facts of a folder depend on besides its files. */
   readonly #digestPrefix: string;
@@ -143,10 +142,13 @@ export class GitOpsFactProvider implements FactProvider {
     repository: GitOpsRepository;
     platformApis: PlatformApi[];
     logger: LoggerService;
+    /** Where it records which entities read which folders. */
+    changeIndex: DatabaseChangeIndex;
     /** Keeps folders' facts across restarts; without it, a start parses all. */
     cache?: FactCache;
   }) {
     this.#repository = options.repository;
+    this.#changeIndex = options.changeIndex;
     this.#platformApis = options.platformApis;
     this.#logger = options.logger;
     this.#cache = options.cache;
@@ -171,23 +173,25 @@ export class GitOpsFactProvider implements FactProvider {
   }
 
   /**
-   * The entities (as of the last collect call) whose facts a change to
-   * these repository paths can change: those whose folder holds one, and,
-   * for a claim, every service of that namespace.
+   * The entities (as of the last collect, by any replica) whose facts a
+   * change to these repository paths can change: those whose folder holds
+   * one, and, for a claim, every service of that namespace.
    */
-  entitiesForPaths(paths: string[]): string[] {
-    const refs = new Set<string>();
+  async entitiesForPaths(paths: string[]): Promise<string[]> {
+    const dirs = new Set<string>();
     for (const file of paths) {
       const segments = file.split('/');
       for (let i = segments.length - 1; i > 0; i--) {
-        const dir = segments.slice(0, i).join('/');
-        this.#entitiesByFolder.get(dir)?.forEach(ref => refs.add(ref));
+        dirs.add(segments.slice(0, i).join('/'));
       }
     }
-    return [...refs];
+    return this.#changeIndex.entitiesFor('gitops-folder', [...dirs]);
   }
 
-  async collect(entities: Entity[]): Promise<Map<string, Facts>> {
+  async collect(
+    entities: Entity[],
+    options: { all?: boolean } = {},
+  ): Promise<Map<string, Facts>> {
     const result = new Map<string, Facts>();
     const wanted: Array<{ ref: string; name: string; dir: string }> = [];
     for (const entity of entities) {
@@ -196,7 +200,10 @@ export class GitOpsFactProvider implements FactProvider {
       if (dir) wanted.push({ ref, name: entity.metadata.name, dir });
       else result.set(ref, NO_GITOPS_FACTS);
     }
-    if (wanted.length === 0) return result;
+    if (wanted.length === 0) {
+      await this.#index(entities, wanted, new Set(), options.all ?? false);
+      return result;
+    }
 
     const tree = await this.#readTree();
     const dirs = new Set<string>();
@@ -282,7 +289,7 @@ export class GitOpsFactProvider implements FactProvider {
       result.set(ref, { ...folder.facts, ...claimFacts(claims) });
     }
 
-    this.#index(wanted, dirs);
+    await this.#index(entities, wanted, dirs, options.all ?? false);
     this.#lastCollect = {
       commitSha: tree.commitSha,
       entities: entities.length,
@@ -298,21 +305,17 @@ export class GitOpsFactProvider implements FactProvider {
   }
 
   /**
-   * Remembers which folders each entity reads, for entitiesForPaths. A call
-   * with at least as many entities as are known is the scheduled run: it
-   * replaces the index, and the folders no entity reads any more are
-   * forgotten. A smaller one (a re-evaluation) updates its entities.
+   * Records which folders each collected entity reads, for
+   * entitiesForPaths. After a full run (`all`), the folders no entity reads
+   * any more are forgotten here and in the fact cache.
    */
-  #index(wanted: Array<{ ref: string; dir: string }>, dirs: Set<string>) {
-    const replace = wanted.length >= this.#foldersByEntity.size;
-    const byEntity = replace
-      ? new Map<string, string[]>()
-      : this.#foldersByEntity;
-    for (const { ref, dir } of wanted) {
-      const infrastructureDir = infrastructureDirOf(dir);
-      byEntity.set(ref, infrastructureDir ? [dir, infrastructureDir] : [dir]);
-    }
-    if (replace) {
+  async #index(
+    entities: Entity[],
+    wanted: Array<{ ref: string; dir: string }>,
+    dirs: Set<string>,
+    all: boolean,
+  ) {
+    if (all) {
       for (const dir of this.#folders.keys()) {
         if (!dirs.has(dir)) this.#folders.delete(dir);
       }
@@ -326,15 +329,23 @@ export class GitOpsFactProvider implements FactProvider {
           ),
         );
     }
-    this.#foldersByEntity = byEntity;
-    this.#entitiesByFolder = new Map();
-    for (const [ref, folders] of byEntity) {
-      for (const dir of folders) {
-        const refs = this.#entitiesByFolder.get(dir);
-        if (refs) refs.push(ref);
-        else this.#entitiesByFolder.set(dir, [ref]);
-      }
-    }
+    const entries = wanted.flatMap(({ ref, dir }) => {
+      const infrastructureDir = infrastructureDirOf(dir);
+      return (infrastructureDir ? [dir, infrastructureDir] : [dir]).map(
+        key => ({ key, entityRef: ref }),
+      );
+    });
+    await this.#changeIndex
+      .record('gitops-folder', {
+        entityRefs: entities.map(e => stringifyEntityRef(e)),
+        entries,
+        all,
+      })
+      .catch(error =>
+        this.#logger.warn(
+          `Could not record which GitOps folders ${entities.length} entities read; changes to them wait for the next scheduled run: ${error}`,
+        ),
+      );
   }
 
   /** A folder's cache digest: its files, and what else its facts depend on. */

@@ -5,11 +5,13 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { LocalGitHost } from '@causeway/plugin-gitops-node';
 import { DatabaseFactCache } from '../cache/FactCache';
+import { DatabaseChangeIndex } from '../changes/ChangeIndex';
 import {
   createSourceRepository,
   logger,
   serviceEntity,
   tempDir,
+  createChangeIndex,
 } from '../__testUtils__/repositories';
 import { SourceFactProvider } from './SourceFactProvider';
 
@@ -72,8 +74,12 @@ CMD ["node", "/app/main.js"]
     });
   });
   afterAll(() => scratch.remove());
-  beforeEach(() => {
-    provider = new SourceFactProvider({ host, logger });
+  beforeEach(async () => {
+    provider = new SourceFactProvider({
+      host,
+      logger,
+      changeIndex: await createChangeIndex(),
+    });
   });
 
   it('reports what the service-nodejs skeleton gives a service: CI that scans, passes the release gate and deploys by digest, a pinned non-root image, tests and a README', async () => {
@@ -129,15 +135,30 @@ CMD ["node", "/app/main.js"]
     'keeps what it read of local repositories across a restart (%p)',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const cache = await DatabaseFactCache.create({
-        database: { getClient: async () => knex } as DatabaseService,
-      });
+      const database = { getClient: async () => knex } as DatabaseService;
+      const cache = await DatabaseFactCache.create({ database });
+      const changeIndex = await DatabaseChangeIndex.create({ database });
       const entities = [located('payment-service'), located('no-docker')];
-      const before = new SourceFactProvider({ host, logger, cache });
+      const before = new SourceFactProvider({
+        host,
+        logger,
+        cache,
+        changeIndex,
+      });
       const first = await before.collect(entities);
       expect(before.repositoriesRead).toBe(2);
 
-      const restarted = new SourceFactProvider({ host, logger, cache });
+      // Another replica, or this one restarted: it knows which entities a
+      // push to a repository re-grades before collecting anything.
+      const restarted = new SourceFactProvider({
+        host,
+        logger,
+        cache,
+        changeIndex,
+      });
+      expect(await restarted.entitiesForRepository('no-docker')).toEqual([
+        'component:default/no-docker',
+      ]);
       expect(await restarted.collect(entities)).toEqual(first);
       expect(restarted.repositoriesRead).toBe(0);
 
@@ -149,7 +170,12 @@ CMD ["node", "/app/main.js"]
           value: { 'source.readable': false },
         },
       ]);
-      const afterPush = new SourceFactProvider({ host, logger, cache });
+      const afterPush = new SourceFactProvider({
+        host,
+        logger,
+        cache,
+        changeIndex,
+      });
       expect(await afterPush.collect(entities)).toEqual(first);
       expect(afterPush.repositoriesRead).toBe(1);
     },
@@ -163,7 +189,7 @@ CMD ["node", "/app/main.js"]
     const second = await provider.collect(entities);
     expect(second).toEqual(first);
     expect(provider.repositoriesRead).toBe(0);
-    expect(provider.entitiesForRepository('legacy-service')).toEqual([
+    expect(await provider.entitiesForRepository('legacy-service')).toEqual([
       'component:default/legacy-service',
     ]);
 

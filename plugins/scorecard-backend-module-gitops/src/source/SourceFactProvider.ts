@@ -11,6 +11,7 @@ import {
 } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { CachedEntry, FactCache } from '../cache/FactCache';
+import { DatabaseChangeIndex } from '../changes/ChangeIndex';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 import {
   filesToRead,
@@ -72,12 +73,12 @@ export class SourceFactProvider implements FactProvider {
     string,
     { commitSha: string; facts: Facts; checkedAt?: number }
   >();
-  #entitiesByRepository = new Map<string, string[]>();
   #repositoriesRead = 0;
   /** Hosted repositories that failed, and when: said once, until they read again. */
   #failing = new Map<string, number>();
   readonly #clock: () => number;
   readonly #cache?: FactCache;
+  readonly #changeIndex: DatabaseChangeIndex;
   /** Local repositories' facts kept by the last process, until the first collect. */
   #restored?: Promise<Map<string, CachedEntry<Facts>>>;
   /** Local repositories read since their facts were last kept. */
@@ -89,6 +90,8 @@ export class SourceFactProvider implements FactProvider {
     /** With integrations: reads sources hosted elsewhere (GitHub). */
     urlReader?: UrlReaderService;
     integrations?: ScmIntegrationRegistry;
+    /** Where it records which entities read which repositories. */
+    changeIndex: DatabaseChangeIndex;
     /** Keeps local repositories' facts across restarts. */
     cache?: FactCache;
     /** Milliseconds now; for tests. */
@@ -100,6 +103,7 @@ export class SourceFactProvider implements FactProvider {
     this.#integrations = options.integrations;
     this.#clock = options.clock ?? Date.now;
     this.#cache = options.cache;
+    this.#changeIndex = options.changeIndex;
     this.#restored = this.#cache?.load<Facts>(CACHE_KIND).catch(error => {
       this.#logger.warn(
         `Could not read the source facts kept from the last run; local repositories are read again: ${error}`,
@@ -139,9 +143,11 @@ export class SourceFactProvider implements FactProvider {
     }
   }
 
-  /** The entities (of the last collect calls) whose source is this local git host repository. */
-  entitiesForRepository(name: string): string[] {
-    return this.#entitiesByRepository.get(`local:${name}`) ?? [];
+  /** The entities (as of the last collect, by any replica) whose source is this local git host repository. */
+  async entitiesForRepository(name: string): Promise<string[]> {
+    return this.#changeIndex.entitiesFor('source-repository', [
+      `local:${name}`,
+    ]);
   }
 
   /** Where an entity's source is, if this provider can read it. */
@@ -161,7 +167,10 @@ export class SourceFactProvider implements FactProvider {
     return { type: 'url', key: `url:${location}`, url: location };
   }
 
-  async collect(entities: Entity[]): Promise<Map<string, Facts>> {
+  async collect(
+    entities: Entity[],
+    options: { all?: boolean } = {},
+  ): Promise<Map<string, Facts>> {
     const result = new Map<string, Facts>();
     const byRepository = new Map<
       string,
@@ -198,9 +207,19 @@ export class SourceFactProvider implements FactProvider {
       );
     }
 
-    for (const [key, { refs }] of byRepository) {
-      this.#entitiesByRepository.set(key, refs);
-    }
+    await this.#changeIndex
+      .record('source-repository', {
+        entityRefs: entities.map(e => stringifyEntityRef(e)),
+        entries: [...byRepository].flatMap(([key, { refs }]) =>
+          refs.map(entityRef => ({ key, entityRef })),
+        ),
+        all: options.all ?? false,
+      })
+      .catch(error =>
+        this.#logger.warn(
+          `Could not record which source repositories ${entities.length} entities read; pushes to them wait for the next scheduled run: ${error}`,
+        ),
+      );
     await this.#keep();
     return result;
   }

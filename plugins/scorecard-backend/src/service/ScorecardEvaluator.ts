@@ -167,7 +167,7 @@ export class ScorecardEvaluator {
       : [];
     const list = lap();
     const [facts, waivers] = await Promise.all([
-      this.#collect(entities),
+      this.#collect(entities, { all: true }),
       this.#store.activeWaivers({ today }),
     ]);
     const factsTime = lap();
@@ -364,13 +364,16 @@ export class ScorecardEvaluator {
   }
 
   /** Every provider's facts of the entities, one call each, merged by ref. */
-  async #collect(entities: Entity[]): Promise<Map<string, Facts>> {
+  async #collect(
+    entities: Entity[],
+    options: { all?: boolean } = {},
+  ): Promise<Map<string, Facts>> {
     const merged = new Map<string, Record<string, Facts[string]>>();
-    if (!entities.length) return merged;
+    if (!entities.length && !options.all) return merged;
     const results = await Promise.all(
       this.#providers.map(async provider => {
         try {
-          return await provider.collect(entities);
+          return await provider.collect(entities, options);
         } catch (error) {
           throw new Error(`Fact provider ${provider.id} failed: ${error}`);
         }
