@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scorecardPermissions } from '@causeway/plugin-scorecard-common';
 import {
@@ -16,6 +17,8 @@ import { CatalogFactProvider } from './facts/CatalogFactProvider';
 import { createRouter } from './service/router';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
+
+const EVALUATE_ALL_TASK = 'scorecard-evaluate-all';
 
 /**
  * The scorecard: checks from scorecards/*.yaml evaluated ahead of time over
@@ -73,10 +76,16 @@ export const scorecardPlugin = createBackendPlugin({
         evaluator.setChecks((await checks.load()).checks);
         checks.watch(loaded => {
           evaluator.setChecks(loaded.checks);
-          evaluator
-            .evaluateAll()
+          // Every replica sees the files change; the scheduler's trigger is
+          // coordinated in the database, so the full run happens once.
+          scheduler
+            .triggerTask(EVALUATE_ALL_TASK)
             .catch(error =>
-              logger.error(`Evaluation after a check change failed: ${error}`),
+              logger.info(
+                isError(error) && error.name === 'ConflictError'
+                  ? 'Checks changed during a full evaluation; the next one uses them'
+                  : `Could not start a full evaluation after a check change: ${error}`,
+              ),
             );
         });
         for (const subscribe of changeSources) {
@@ -87,18 +96,20 @@ export const scorecardPlugin = createBackendPlugin({
           evaluator.close();
         });
 
+        // The signal aborts a run at its next step when this replica shuts
+        // down, so its claim on the task is released for another replica.
         await scheduler.scheduleTask({
-          id: 'scorecard-evaluate-all',
+          id: EVALUATE_ALL_TASK,
           ...settings.schedule,
-          fn: async () => {
-            await evaluator.evaluateAll();
+          fn: async signal => {
+            await evaluator.evaluateAll({ signal });
           },
         });
         await scheduler.scheduleTask({
           id: 'scorecard-catalog-changes',
           ...settings.catalogPoll,
-          fn: async () => {
-            await evaluator.pollCatalog();
+          fn: async signal => {
+            await evaluator.pollCatalog({ signal });
           },
         });
 

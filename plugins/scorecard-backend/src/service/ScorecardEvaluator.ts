@@ -133,18 +133,21 @@ export class ScorecardEvaluator {
    * one collect call per provider. A run asked for while one is under way
    * starts after it.
    */
-  async evaluateAll(): Promise<FullRunSummary> {
+  async evaluateAll(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<FullRunSummary> {
     while (this.#fullRun) {
       await this.#fullRun.catch(() => undefined);
     }
-    const run = this.#runAll().finally(() => {
+    const run = this.#runAll(options.signal).finally(() => {
       this.#fullRun = undefined;
     });
     this.#fullRun = run;
     return run;
   }
 
-  async #runAll(): Promise<FullRunSummary> {
+  /** Stops at the next step once `signal` aborts (the replica shuts down). */
+  async #runAll(signal?: AbortSignal): Promise<FullRunSummary> {
     const checks = this.#checks;
     const started = this.#clock();
     const today = dayOf(started);
@@ -166,13 +169,16 @@ export class ScorecardEvaluator {
         ).filter(e => checks.selects(entitySubject(e)))
       : [];
     const list = lap();
+    signal?.throwIfAborted();
     const [facts, waivers] = await Promise.all([
       this.#collect(entities, { all: true }),
       this.#store.activeWaivers({ today }),
     ]);
     const factsTime = lap();
+    signal?.throwIfAborted();
     const evaluations = this.#evaluate(checks, entities, facts, waivers, today);
     const evaluate = lap();
+    signal?.throwIfAborted();
 
     // Stored as of when the run started: an entity graded since, here or
     // by another replica, keeps its newer results (the store enforces it).
@@ -253,7 +259,10 @@ export class ScorecardEvaluator {
    * were evaluated at, and evaluates what changed or is new; forgets
    * entities that left the catalog. Reads a few fields per entity only.
    */
-  async pollCatalog(): Promise<{ changed: number; removed: number }> {
+  async pollCatalog(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ changed: number; removed: number }> {
+    const { signal } = options;
     const checks = this.#checks;
     if (!checks.list.length) return { changed: 0, removed: 0 };
     const credentials = await this.#auth.getOwnServiceCredentials();
@@ -280,10 +289,11 @@ export class ScorecardEvaluator {
         }
       }
     }
+    signal?.throwIfAborted();
     const removed = [...stored.keys()].filter(ref => !seen.has(ref));
     await this.#store.deleteEntities(removed);
     if (changed.length > FULL_RUN_THRESHOLD) {
-      await this.evaluateAll();
+      await this.evaluateAll({ signal });
     } else if (changed.length) {
       await this.evaluateEntities(changed);
     }
