@@ -9,10 +9,12 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { LimitRange } from 'kubernetes-models/v1/LimitRange';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { ManifestFile } from '../service/buildServiceManifests';
 
 // `never`: each model takes its own input type; we hand it plain data.
@@ -27,6 +29,8 @@ const models: Record<string, Model> = {
   'apps/v1/Deployment': Deployment,
   'batch/v1/CronJob': CronJob,
   'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
   'v1/ResourceQuota': ResourceQuota,
   'v1/LimitRange': LimitRange,
