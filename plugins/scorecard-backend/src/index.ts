@@ -6,5 +6,6 @@
  */
 export { scorecardPlugin as default } from './plugin';
 export { CatalogFactProvider } from './facts/CatalogFactProvider';
+export { CompiledChecks, evaluateEntity } from './service/evaluation';
 export type { WaiverRecord } from './database/ScorecardStore';
 export type { WaiverView } from './service/ScorecardService';
