@@ -7,7 +7,12 @@ import { ConfigReader } from '@backstage/config';
 import { GitOpsChange, GitOpsRepository } from './GitOpsRepository';
 import { gitopsRepositoryFromConfig } from './gitopsRepositoryServiceRef';
 import { ensureLocalRepository } from './ensureLocalRepository';
-import { git, show, startGitHttpServer } from './__testUtils__/repositories';
+import {
+  git,
+  GitHttpRequest,
+  show,
+  startGitHttpServer,
+} from './__testUtils__/repositories';
 
 jest.setTimeout(120_000);
 
@@ -400,6 +405,157 @@ describe('GitOpsRepository on a bare repository on disk', () => {
     expect(new Set(subjects)).toEqual(
       new Set([...names.map(n => `Add ${n}`), 'Initial layout']),
     );
+    // The objects written without git are ones git itself accepts.
+    expect(() => git(bare, 'fsck', '--strict', '--no-dangling')).not.toThrow();
+  });
+
+  it('names the task that made a commit in a Causeway-Task trailer', async () => {
+    const published = await repo.publish({
+      ...serviceChange('payment-service'),
+      message: 'Add payment-service\n\nFrom the service golden path.',
+      taskId: '6f0c7a8e-task',
+    });
+    const reverted = await repo.revert({
+      commitSha: published.commitSha,
+      message: 'Revert payment-service',
+      author: alice,
+      taskId: '6f0c7a8e-task',
+    });
+
+    for (const sha of [published.commitSha, reverted.commitSha]) {
+      expect(
+        git(
+          bare,
+          'log',
+          '-1',
+          '--format=%(trailers:key=Causeway-Task,valueonly)',
+          sha,
+        ),
+      ).toBe('6f0c7a8e-task');
+    }
+    expect(git(bare, 'log', '-1', '--format=%B', published.commitSha)).toBe(
+      'Add payment-service\n\nFrom the service golden path.\n\nCauseway-Task: 6f0c7a8e-task',
+    );
+    // Without a task, no trailer.
+    const plain = await repo.publish(serviceChange('order-service'));
+    expect(git(bare, 'log', '-1', '--format=%B', plain.commitSha)).toBe(
+      'Add order-service',
+    );
+  });
+
+  it('refuses a review branch that already exists', async () => {
+    await repo.publish({
+      ...serviceChange('payment-service'),
+      reviewBranch: 'causeway/review',
+    });
+    await expect(
+      repo.publish({
+        ...serviceChange('order-service'),
+        reviewBranch: 'causeway/review',
+      }),
+    ).rejects.toThrow(
+      'The branch causeway/review already exists in the GitOps repository',
+    );
+  });
+});
+
+describe('GitOpsRepository and symbolic links committed into the repository', () => {
+  let root: string;
+  let bare: string;
+  let repo: GitOpsRepository;
+  let head: string;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-links-'));
+    bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({ repoPath: bare, branch: 'main', logger });
+    // Someone pushes links with plain git: one to the repository's parent
+    // folders, one to a file of the machine.
+    const work = path.join(root, 'work');
+    git(root, 'clone', '--quiet', bare, work);
+    const folder = path.join(work, 'apps/production/payments/evil');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.symlinkSync('../../..', path.join(work, 'apps/production/x'));
+    fs.symlinkSync('/etc/passwd', path.join(folder, 'deployment.yaml'));
+    fs.writeFileSync(path.join(folder, 'service.yaml'), 'kind: Service\n');
+    git(work, 'add', '--all');
+    git(work, 'commit', '--quiet', '-m', 'Links');
+    git(work, 'push', '--quiet', 'origin', 'main');
+    head = git(bare, 'rev-parse', 'main');
+    repo = new GitOpsRepository({ url: bare, branch: 'main', logger });
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const publishing = (file: string, change: Partial<GitOpsChange> = {}) =>
+    repo.publish({
+      files: [{ path: file, content: 'kind: Deployment\n' }],
+      message: 'Through a link',
+      author: alice,
+      update: true,
+      ...change,
+    });
+
+  it('refuses a write through a linked folder, and to a linked file', async () => {
+    await expect(publishing('apps/production/x/escape.yaml')).rejects.toThrow(
+      'Refusing to write "apps/production/x/escape.yaml" to the GitOps repository: apps/production/x is a symbolic link there, which Causeway never follows',
+    );
+    await expect(
+      publishing('apps/production/payments/evil/deployment.yaml'),
+    ).rejects.toThrow(
+      'Refusing to write "apps/production/payments/evil/deployment.yaml" to the GitOps repository: apps/production/payments/evil/deployment.yaml is a symbolic link there',
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+    expect(fs.readdirSync(root).sort()).toEqual(['gitops.git', 'work']);
+  });
+
+  it('refuses to read through a link, for a new path or a change based on a file', async () => {
+    await expect(
+      publishing('apps/production/payments/new/deployment.yaml', {
+        update: false,
+        newPaths: ['apps/production/x/new'],
+      }),
+    ).rejects.toThrow(
+      'Refusing to read "apps/production/x/new" from the GitOps repository: apps/production/x is a symbolic link there',
+    );
+    await expect(
+      publishing('apps/production/payments/new/deployment.yaml', {
+        basedOn: {
+          'apps/production/payments/evil/deployment.yaml': 'e3b0c442',
+        },
+      }),
+    ).rejects.toThrow(
+      'Refusing to read "apps/production/payments/evil/deployment.yaml" from the GitOps repository: apps/production/payments/evil/deployment.yaml is a symbolic link there',
+    );
+    await expect(repo.snapshot('apps/production/x/payments')).rejects.toThrow(
+      'apps/production/x is a symbolic link there',
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+  });
+
+  it('reads a folder holding a link without following it', async () => {
+    const snapshot = await repo.snapshot('apps/production/payments/evil');
+    expect(snapshot.files).toEqual([
+      {
+        path: 'apps/production/payments/evil/service.yaml',
+        content: 'kind: Service\n',
+      },
+    ]);
+    const tree = await repo.tree(['apps']);
+    expect(tree.entries.map(e => e.path)).not.toContain(
+      'apps/production/payments/evil/deployment.yaml',
+    );
+  });
+
+  it('still writes beside the links', async () => {
+    const result = await publishing(
+      'apps/production/payments/evil/configmap.yaml',
+    );
+    expect(result.changed).toBe(true);
+    // The links are left as they were, links.
+    expect(
+      git(bare, 'ls-tree', 'main', 'apps/production/x').split(/\s/)[0],
+    ).toBe('120000');
+    expect(() => git(bare, 'fsck', '--strict', '--no-dangling')).not.toThrow();
   });
 });
 
@@ -530,5 +686,122 @@ describe('GitOpsRepository over git smart HTTP with basic auth', () => {
       'Could not read the GitOps repository http://***@127.0.0.1:9/gitops.git (branch main): it could not be reached.',
     );
     expect(error.message).not.toContain('ghp_in-url-t0ken');
+  });
+});
+
+describe('GitOpsRepository over smart HTTP, reading beside publishing', () => {
+  const password = 'ghp_h0ld-t0ken';
+  const credentials = { username: 'causeway-bot', password };
+  let root: string;
+  let bare: string;
+  let server: Awaited<ReturnType<typeof startGitHttpServer>>;
+  /** Set by a test: called before each request reaches git. */
+  let hold: ((request: GitHttpRequest) => Promise<void>) | undefined;
+  const pushes = () =>
+    server.requests.filter(r => r.path.endsWith('/git-receive-pack')).length;
+
+  beforeEach(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-hold-'));
+    bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({ repoPath: bare, branch: 'main', logger });
+    hold = undefined;
+    server = await startGitHttpServer({
+      projectRoot: root,
+      ...credentials,
+      beforeRequest: request => hold?.(request) ?? Promise.resolve(),
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const remote = () =>
+    new GitOpsRepository({
+      url: `${server.url}/gitops.git`,
+      branch: 'main',
+      credentials,
+      logger,
+    });
+
+  it('answers reads while a publish waits for the git host', async () => {
+    const repo = remote();
+    const before = await repo.publish(serviceChange('payment-service'));
+    let release!: () => void;
+    let arrived!: () => void;
+    const pushArrived = new Promise<void>(resolve => {
+      arrived = resolve;
+    });
+    hold = async request => {
+      if (request.path.endsWith('/git-receive-pack')) {
+        arrived();
+        await new Promise<void>(resolve => {
+          release = resolve;
+        });
+      }
+    };
+    let published = false;
+    const publishing = repo
+      .publish({ ...serviceChange('payment-service', 5), update: true })
+      .then(result => {
+        published = true;
+        return result;
+      });
+    await pushArrived;
+
+    // The push is held by the host: every read is answered meanwhile.
+    const tree = await repo.tree(['apps']);
+    const snapshot = await repo.snapshot(
+      'apps/production/payments/payment-service',
+    );
+    const blobs = await repo.readBlobs(tree.entries.map(e => e.blobId));
+    const history = await repo.history(['apps'], 5);
+    expect(published).toBe(false);
+    expect(tree.commitSha).toBe(before.commitSha);
+    expect(snapshot.files[0].content).toContain('replicas: 2');
+    expect(blobs.size).toBe(tree.entries.length);
+    expect(history[0].sha).toBe(before.commitSha);
+
+    release();
+    const after = await publishing;
+    expect(after.changed).toBe(true);
+    // A read after the publish sees it, without waiting for a refresh.
+    expect((await repo.tree(['apps'])).commitSha).toBe(after.commitSha);
+    await repo.close();
+  });
+
+  it('makes the change again on the new head when another writer pushed first', async () => {
+    const repo = remote();
+    const other = remote();
+    await repo.publish(serviceChange('payment-service'));
+    let raced = false;
+    hold = async request => {
+      if (!raced && request.path.endsWith('/git-receive-pack')) {
+        // Another replica pushes while this push is on its way.
+        raced = true;
+        await other.publish(serviceChange('order-service'));
+      }
+    };
+
+    const result = await repo.publish({
+      ...serviceChange('payment-service', 4),
+      update: true,
+    });
+
+    expect(result.commitSha).toBe(git(bare, 'rev-parse', 'main'));
+    expect(git(bare, 'log', '--format=%s', '-3', 'main').split('\n')).toEqual([
+      'Add payment-service',
+      'Add order-service',
+      'Add payment-service',
+    ]);
+    expect(
+      show(bare, 'main', serviceChange('order-service').files[0].path),
+    ).toContain('name: order-service');
+    expect(
+      show(bare, 'main', serviceChange('payment-service').files[0].path),
+    ).toContain('replicas: 4');
+    // Ours rejected, theirs, ours again on their commit.
+    expect(pushes()).toBe(4);
+    await Promise.all([repo.close(), other.close()]);
   });
 });

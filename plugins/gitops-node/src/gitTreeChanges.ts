@@ -1,6 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GitObject, GitObjectReader } from './GitObjectReader';
+import {
+  isFileMode,
+  isTreeMode,
+  parseTreeObject,
+  TreeObjectEntry,
+} from './gitObjects';
 
 /** A file of a tree: its path and blob id. */
 export type GitTreeEntry = { path: string; blobId: string };
@@ -34,7 +40,7 @@ export async function readBranchHead(
 }
 
 /** Where a path is, or would be inserted, in entries sorted by path. */
-function indexOf(entries: GitTreeEntry[], file: string): number {
+export function indexOfPath(entries: GitTreeEntry[], file: string): number {
   let low = 0;
   let high = entries.length;
   while (low < high) {
@@ -52,7 +58,7 @@ export function applyTreeChanges(
 ): GitTreeEntry[] {
   const entries = [...sorted];
   for (const change of changes) {
-    const at = indexOf(entries, change.path);
+    const at = indexOfPath(entries, change.path);
     const present = entries[at]?.path === change.path;
     if (change.blobId === undefined) {
       if (present) entries.splice(at, 1);
@@ -65,27 +71,8 @@ export function applyTreeChanges(
   return entries;
 }
 
-/** An entry of a tree object: a file (mode 100644 or 100755), a folder (40000), a link or a submodule. */
-type TreeObjectEntry = { mode: string; id: string };
-
-/** The entries of a tree object by name: "<mode> <name>\0<binary id>" each. */
-function parseTreeObject(data: Buffer, idBytes: number) {
-  const entries = new Map<string, TreeObjectEntry>();
-  let at = 0;
-  while (at < data.length) {
-    const space = data.indexOf(32, at);
-    const nul = data.indexOf(0, space);
-    entries.set(data.toString('utf8', space + 1, nul), {
-      mode: data.toString('latin1', at, space),
-      id: data.toString('hex', nul + 1, nul + 1 + idBytes),
-    });
-    at = nul + 1 + idBytes;
-  }
-  return entries;
-}
-
 /** The id of a commit's root tree. */
-function rootTreeOf(sha: string, commit: GitObject | undefined): string {
+export function rootTreeOf(sha: string, commit: GitObject | undefined): string {
   const match =
     commit?.type === 'commit'
       ? /^tree ([0-9a-f]+)/.exec(commit.data.toString('latin1', 0, 80))
@@ -102,15 +89,12 @@ function treeEntries(
 ): Map<string, TreeObjectEntry> {
   const tree = trees.get(id);
   if (tree?.type !== 'tree') throw new Error(`tree ${id} is missing`);
-  return parseTreeObject(tree.data, idBytes);
+  return new Map(parseTreeObject(tree.data, idBytes).map(e => [e.name, e]));
 }
 
 /** Whether a path is one of the prefixes or under one of them. */
 export const isUnder = (file: string, prefixes: string[]) =>
   prefixes.some(p => file === p || file.startsWith(`${p}/`));
-
-const isFileMode = (mode: string) => mode.startsWith('100');
-const isTreeMode = (mode: string) => mode === '40000';
 
 /**
  * The files (blobs; not symbolic links or submodules) added, changed or

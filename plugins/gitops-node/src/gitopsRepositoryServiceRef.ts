@@ -8,7 +8,11 @@ import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { GITOPS_CHANGED_TOPIC, GitOpsChangedEvent } from './events';
-import { GitOpsCredentials, GitOpsRepository } from './GitOpsRepository';
+import {
+  GitOpsCredentials,
+  GitOpsPublishResult,
+  GitOpsRepository,
+} from './GitOpsRepository';
 import { localRepositoryPath } from './localRepositoryPath';
 
 /**
@@ -37,9 +41,8 @@ function readCredentials(
 /** The GitOps repository configured under `gitops.repository`. */
 export function gitopsRepositoryFromConfig(
   config: Config,
-  options: { logger: LoggerService; events?: EventsService },
+  options: { logger: LoggerService },
 ): GitOpsRepository {
-  const { events } = options;
   const url = config.getString('gitops.repository.url');
   const local = localRepositoryPath(url);
   return new GitOpsRepository({
@@ -47,17 +50,52 @@ export function gitopsRepositoryFromConfig(
     branch: config.getOptionalString('gitops.repository.branch') ?? 'main',
     credentials: local ? undefined : readCredentials(config, url),
     logger: options.logger,
-    onPublished: events
-      ? async ({ commitSha, branch, files }) =>
-          events.publish({
-            topic: GITOPS_CHANGED_TOPIC,
-            eventPayload: { commitSha, branch, files } as GitOpsChangedEvent,
-          })
-      : undefined,
   });
 }
 
-/** The configured GitOps repository, one per plugin that asks for it. */
+/** Sends the change event of each commit, once, on a plugin's events service. */
+export function publishChangeEvents(events: EventsService) {
+  return async ({ commitSha, branch, files }: GitOpsPublishResult) =>
+    events.publish({
+      topic: GITOPS_CHANGED_TOPIC,
+      eventPayload: { commitSha, branch, files } as GitOpsChangedEvent,
+    });
+}
+
+/**
+ * The configured GitOps repository, one per backend: one cache of the
+ * remote, one head, one publish queue. Plugins use
+ * gitopsRepositoryServiceRef, which also sends the change events.
+ */
+export const gitopsRepositoryRootServiceRef =
+  createServiceRef<GitOpsRepository>({
+    id: 'causeway.gitops.repository.root',
+    scope: 'root',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: {
+          config: coreServices.rootConfig,
+          logger: coreServices.rootLogger,
+          lifecycle: coreServices.rootLifecycle,
+        },
+        factory: ({ config, logger, lifecycle }) => {
+          const repository = gitopsRepositoryFromConfig(config, {
+            logger: logger.child({ service: 'gitops-repository' }),
+          });
+          // Plugins have stopped by now: nothing more will be published.
+          lifecycle.addShutdownHook(() => repository.close());
+          return repository;
+        },
+      }),
+  });
+
+/**
+ * The GitOps repository for a plugin: the backend's one repository
+ * (gitopsRepositoryRootServiceRef), sending GITOPS_CHANGED_TOPIC on the
+ * plugin's events service after each commit made through it (the events
+ * service is plugin-scoped, which a root service cannot use).
+ */
 export const gitopsRepositoryServiceRef = createServiceRef<GitOpsRepository>({
   id: 'causeway.gitops.repository',
   scope: 'plugin',
@@ -65,11 +103,10 @@ export const gitopsRepositoryServiceRef = createServiceRef<GitOpsRepository>({
     createServiceFactory({
       service,
       deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
+        repository: gitopsRepositoryRootServiceRef,
         events: eventsServiceRef,
       },
-      factory: ({ config, logger, events }) =>
-        gitopsRepositoryFromConfig(config, { logger, events }),
+      factory: ({ repository, events }) =>
+        repository.withPublishListener(publishChangeEvents(events)),
     }),
 });

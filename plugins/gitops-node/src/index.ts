@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { GitOpsRepository } from './GitOpsRepository';
+export { GitOpsReader } from './GitOpsReader';
+export { GitOpsWriter, TASK_TRAILER } from './GitOpsWriter';
 export { GitObjectReader } from './GitObjectReader';
 export type { GitObject } from './GitObjectReader';
 export type {
@@ -12,8 +14,10 @@ export type {
   GitOpsCommit,
   GitOpsCredentials,
   GitOpsFile,
+  GitOpsPublishListener,
   GitOpsPublishResult,
   GitOpsRepositoryOptions,
+  GitOpsRevert,
   GitOpsSnapshot,
   GitOpsTree,
   GitTreeEntry,
@@ -24,6 +28,7 @@ export { localRepositoryPath } from './localRepositoryPath';
 export { usesLocalGitHost } from './sourceHostType';
 export {
   gitopsRepositoryFromConfig,
+  gitopsRepositoryRootServiceRef,
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
 export { LocalGitHost } from './LocalGitHost';

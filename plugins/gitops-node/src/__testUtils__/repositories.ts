@@ -19,25 +19,34 @@ export const git = (cwd: string, ...args: string[]) =>
 export const show = (bare: string, branch: string, file: string) =>
   git(bare, 'show', `${branch}:${file}`);
 
+/** A request the git server answered: e.g. "POST /gitops.git/git-receive-pack". */
+export type GitHttpRequest = { method: string; path: string };
+
 /**
  * A git smart-HTTP server in front of `git http-backend` (git's own CGI),
- * requiring basic auth, as a hosted git server does.
+ * requiring basic auth, as a hosted git server does. `beforeRequest` may
+ * hold a request (say a push) until it resolves.
  */
 export async function startGitHttpServer(options: {
   projectRoot: string;
   username: string;
   password: string;
-}): Promise<{ url: string; close(): Promise<void> }> {
+  beforeRequest?: (request: GitHttpRequest) => Promise<void>;
+}): Promise<{
+  url: string;
+  /** The authorised requests so far, in the order they came. */
+  requests: GitHttpRequest[];
+  close(): Promise<void>;
+}> {
+  const requests: GitHttpRequest[] = [];
   const expected = `Basic ${Buffer.from(
     `${options.username}:${options.password}`,
   ).toString('base64')}`;
-  const server = http.createServer((req, res) => {
-    if (req.headers.authorization !== expected) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
-      res.end('Unauthorized');
-      return;
-    }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const runBackend = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ) => {
     const cgi = spawn('git', ['http-backend'], {
       env: {
         ...process.env,
@@ -75,11 +84,26 @@ export async function startGitHttpServer(options: {
       res.write(head.subarray(end + 4));
     });
     cgi.stdout.on('end', () => res.end());
+  };
+  const server = http.createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+      res.end('Unauthorized');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const request = { method: req.method ?? 'GET', path: url.pathname };
+    requests.push(request);
+    req.pause();
+    (options.beforeRequest?.(request) ?? Promise.resolve()).then(() =>
+      runBackend(req, res, url),
+    );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests,
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
 }

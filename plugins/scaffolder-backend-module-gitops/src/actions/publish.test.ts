@@ -63,7 +63,7 @@ describe('gitops:publish', () => {
     update: false,
   };
 
-  it('commits the workspace files as the user who ran the template', async () => {
+  it('commits the workspace files as the user who ran the template, naming the task', async () => {
     const ctx = createMockActionContext({
       workspacePath,
       input,
@@ -74,6 +74,15 @@ describe('gitops:publish', () => {
     expect(git(bare, 'log', '-1', '--format=%an <%ae>: %s', 'main')).toBe(
       'Bob Payments <bob@example.com>: Add payment-service',
     );
+    expect(
+      git(
+        bare,
+        'log',
+        '-1',
+        '--format=%(trailers:key=Causeway-Task,valueonly)',
+        'main',
+      ),
+    ).toBe(ctx.task.id);
     expect(ctx.output).toHaveBeenCalledWith(
       'commitSha',
       git(bare, 'rev-parse', 'main'),

@@ -139,6 +139,7 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
             update,
             reviewBranch: ctx.input.reviewBranch,
             basedOn: ctx.input.basedOn,
+            taskId: ctx.task.id,
           }),
       });
       ctx.logger.info(

@@ -150,6 +150,7 @@ export function createPublishSourceAction(options: {
                 commitSha: sha,
                 message: `Revert the GitOps files of ${name}: its source repository could not be created`,
                 author,
+                taskId: ctx.task.id,
               });
               ctx.logger.error(
                 `The source repository could not be created, so the GitOps commit ${sha} was reverted by ${reverted.commitSha}`,
