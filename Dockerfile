@@ -1,20 +1,29 @@
 # Causeway's container image: one backend process that also serves the built
-# frontend, on Node 24 and Debian bookworm, running as the non-root `node` user.
+# frontend, on Node 24 and Debian bookworm, running as uid 1000 (numeric, so
+# Kubernetes' runAsNonRoot can check it). The application files are owned by
+# root and read-only; only /app/data (the embedded default's SQLite and git
+# repositories) and /tmp are writable, so it runs with a read-only root
+# filesystem and an emptyDir or tmpfs on /tmp.
 #
 #   docker build -t causeway .            (or: yarn build-image)
 #   docker run -p 7007:7007 --env-file causeway.env causeway
 #
-# Needs BuildKit (the default builder since Docker 23). Yarn's registry comes
-# from the build arg YARN_NPM_REGISTRY_SERVER when given (no host is written
-# here): docker build --build-arg YARN_NPM_REGISTRY_SERVER=https://... .
-# The runtime reads app-config.yaml and app-config.production.yaml (PostgreSQL,
-# GitHub sign-in; every value from the environment, see README).
-# scripts/test-image-layout.sh reproduces the build, dependencies and runtime
-# stages without a Docker engine; it is part of ./causeway test.
+# Needs BuildKit (the default builder since Docker 23) or buildah 1.28 or
+# newer. Yarn's registry comes from the build arg YARN_NPM_REGISTRY_SERVER when
+# given (no host is written here): docker build --build-arg
+# YARN_NPM_REGISTRY_SERVER=https://... . The runtime reads app-config.yaml and
+# app-config.production.yaml (PostgreSQL, GitHub sign-in; every value from the
+# environment, see README); a deployment adds its own file with one more
+# --config.
+# scripts/test-image.sh builds this file with podman and runs the image (the
+# embedded default, and the production configuration against PostgreSQL and a
+# remote GitOps repository); it is part of ./causeway test.
 
 # The same Node as the project's toolchain (scripts/env.sh), so what is built
-# and tested locally is what runs here.
-ARG NODE_IMAGE=node:24.18.1-bookworm-slim
+# and tested locally is what runs here; pinned by digest so that a rebuilt tag
+# cannot change the image (NAME:TAG@sha256:DIGEST; a mirror or a local image
+# works too: --build-arg NODE_IMAGE=...).
+ARG NODE_IMAGE=node:24.18.1-bookworm-slim@sha256:235600a8101ab264e117b1768e925532262668dc9b581ef1dd7d96ced463b8e7
 
 # Only the files `yarn install` reads, so the install layer below is reused
 # until a package.json, yarn.lock or the Yarn release changes.
@@ -24,6 +33,7 @@ COPY package.json yarn.lock .yarnrc.yml backstage.json ./
 COPY .yarn ./.yarn
 COPY packages ./packages
 COPY plugins ./plugins
+COPY bench/package.json ./bench/
 RUN find packages plugins -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
 
 # Compilers for native addons: Yarn runs node-gyp for every package with a
@@ -34,13 +44,15 @@ RUN apt-get update && \
     rm -rf /var/lib/apt/lists/*
 # node-gyp would download Node's headers; the image has them in /usr/local.
 ENV npm_config_nodedir=/usr/local
+# The work directory and Yarn's cache folder belong to node before anything is
+# mounted there (buildah creates a mount's missing parents as root).
+RUN mkdir -p /app /home/node/.yarn/berry/cache && chown node:node /app && chown -R node:node /home/node/.yarn
 
 # Install everything, type check, and build the frontend and backend bundle
 # (packages/backend/dist/{skeleton,bundle}.tar.gz).
 FROM toolchain AS build
 ARG YARN_NPM_REGISTRY_SERVER
 USER node
-# BuildKit creates the work directory owned by USER, so node can write to it.
 WORKDIR /app
 COPY --from=packages --chown=node:node /app ./
 # An empty YARN_NPM_REGISTRY_SERVER would mean "no registry" to Yarn: unset it.
@@ -73,18 +85,25 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update && \
     apt-get install -y --no-install-recommends git ca-certificates tini && \
     rm -rf /var/lib/apt/lists/*
-USER node
+# Everything under /app is root's and not writable by others; the user that
+# runs it can write only data/. Explicit --chown: buildah keeps a stage's
+# owners on COPY --from. The bundle's tar keeps neither its owners, nor its
+# modes, nor the mode of its top folder (700, a temporary folder's).
 WORKDIR /app
-COPY --from=dependencies --chown=node:node /app ./
+COPY --from=dependencies --chown=0:0 /app ./
 # The bundle: each workspace package's dist and package.json (main -> dist).
 RUN --mount=type=bind,from=build,source=/app/packages/backend/dist/bundle.tar.gz,target=/tmp/bundle.tar.gz \
-    tar xzf /tmp/bundle.tar.gz && mkdir data
-COPY --chown=node:node app-config.yaml app-config.production.yaml catalog-info.yaml ./
-COPY --chown=node:node examples ./examples
-COPY --chown=node:node templates ./templates
-COPY --chown=node:node platform ./platform
-COPY --chown=node:node scorecards ./scorecards
+    tar xzf /tmp/bundle.tar.gz --no-same-owner --no-same-permissions --no-overwrite-dir && \
+    mkdir data && chown 1000:1000 data
+COPY app-config.yaml app-config.production.yaml catalog-info.yaml ./
+COPY examples ./examples
+COPY templates ./templates
+COPY platform ./platform
+COPY scorecards ./scorecards
 ENV NODE_ENV=production
+# node (uid 1000 in the Node images), by number: Kubernetes' runAsNonRoot
+# refuses a user name it cannot resolve without the image's /etc/passwd.
+USER 1000:1000
 EXPOSE 7007
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]
