@@ -770,6 +770,29 @@ describe('GitOpsRepository over smart HTTP, reading beside publishing', () => {
     await repo.close();
   });
 
+  it('refuses only from a head fetched for the change, not from the head it read last', async () => {
+    const repo = remote();
+    const other = remote();
+    const added = await repo.publish(serviceChange('payment-service'));
+    // Another replica removes the folder; this one's head (the commit it
+    // just pushed) still has it, and is recent enough to serve reads.
+    await other.revert({
+      commitSha: added.commitSha,
+      message: 'Revert payment-service',
+      author: alice,
+    });
+
+    const again = await repo.publish(serviceChange('payment-service', 3));
+
+    expect(again.changed).toBe(true);
+    expect(git(bare, 'log', '--format=%s', '-3', 'main').split('\n')).toEqual([
+      'Add payment-service',
+      'Revert payment-service',
+      'Add payment-service',
+    ]);
+    await Promise.all([repo.close(), other.close()]);
+  });
+
   it('makes the change again on the new head when another writer pushed first', async () => {
     const repo = remote();
     const other = remote();
