@@ -81,11 +81,10 @@ export class GitOpsRepository {
     const remote = new GitOpsRemote({
       url: options.url,
       branch: options.branch,
-      localPath,
       credentials: options.credentials,
     });
     this.#store = localPath
-      ? new LocalGitOpsStore(Object.assign(remote, { localPath }))
+      ? new LocalGitOpsStore(remote, localPath)
       : new RemoteGitOpsStore(remote, options.logger);
     this.reader = new GitOpsReader(this.#store, options.logger);
     this.writer = new GitOpsWriter(this.#store, options.logger, {

@@ -21,8 +21,6 @@ const UNAUTHORISED =
 export class GitOpsRemote {
   readonly url: string;
   readonly branch: string;
-  /** The repository's folder when it is on this machine. */
-  readonly localPath?: string;
   /** Extra git config for commands that reach the remote (credentials). */
   readonly config: Record<string, string> = {};
   readonly secrets: string[] = [];
@@ -30,12 +28,10 @@ export class GitOpsRemote {
   constructor(options: {
     url: string;
     branch: string;
-    localPath?: string;
     credentials?: GitOpsCredentials;
   }) {
     this.url = options.url;
     this.branch = options.branch;
-    this.localPath = options.localPath;
     if (options.credentials) {
       const { username, password } = options.credentials;
       const basic = Buffer.from(`${username}:${password}`).toString('base64');
@@ -143,9 +139,9 @@ export class LocalGitOpsStore implements GitOpsStore {
   readonly #dir: string;
   #trees?: GitTrees;
 
-  constructor(remote: GitOpsRemote & { localPath: string }) {
+  constructor(remote: GitOpsRemote, dir: string) {
     this.remote = remote;
-    this.#dir = remote.localPath;
+    this.#dir = dir;
   }
 
   async trees(): Promise<GitTrees> {

@@ -244,7 +244,11 @@ export class GitOpsWriter {
     );
     const trees = await this.#store.trees();
     for (let tries = 1; tries <= this.#maxAttempts; tries++) {
-      const outcome = await attempt(trees, head.commitSha);
+      // A refusal (e.g. a path through a symbolic link) is an outcome too,
+      // confirmed on a fetched head like the others.
+      const outcome: Outcome = await attempt(trees, head.commitSha).catch(
+        error => ({ refused: error }),
+      );
       if (!('commit' in outcome) && head.fetchedAt < startedAt) {
         head = await this.#store.head(startedAt);
         tries--;
