@@ -10,8 +10,8 @@ export type CachedEntry<T> = { digest: string; value: T };
  * restarts. A lost or stale entry only costs reading and parsing again.
  */
 export interface FactCache {
-  /** Every entry of a kind, by key. */
-  load<T>(kind: string): Promise<Map<string, CachedEntry<T>>>;
+  /** Every entry of a kind, or only those of some keys, by key. */
+  load<T>(kind: string, keys?: string[]): Promise<Map<string, CachedEntry<T>>>;
   /** Writes entries of a kind, replacing those with the same keys. */
   save<T>(
     kind: string,
@@ -43,10 +43,26 @@ export class DatabaseFactCache implements FactCache {
 
   private constructor(private readonly db: Knex) {}
 
-  async load<T>(kind: string): Promise<Map<string, CachedEntry<T>>> {
-    const rows = await this.db<Row>(TABLE)
-      .where('kind', kind)
-      .select('key', 'digest', 'value');
+  async load<T>(
+    kind: string,
+    keys?: string[],
+  ): Promise<Map<string, CachedEntry<T>>> {
+    const rows: Array<Pick<Row, 'key' | 'digest' | 'value'>> = [];
+    if (!keys) {
+      rows.push(
+        ...(await this.db<Row>(TABLE)
+          .where('kind', kind)
+          .select('key', 'digest', 'value')),
+      );
+    }
+    for (let i = 0; keys && i < keys.length; i += 500) {
+      rows.push(
+        ...(await this.db<Row>(TABLE)
+          .where('kind', kind)
+          .whereIn('key', keys.slice(i, i + 500))
+          .select('key', 'digest', 'value')),
+      );
+    }
     const entries = new Map<string, CachedEntry<T>>();
     for (const row of rows) {
       try {

@@ -26,6 +26,13 @@ export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 /** The fact cache's kind for a local repository's facts. */
 const CACHE_KIND = 'source-repository';
 /**
+ * The fact cache's kind for a hosted repository's facts and when it was
+ * last asked about: shared by the replicas, so a scheduled run on any of
+ * them asks a hosting service at most hourly per repository in all.
+ */
+const HOSTED_KIND = 'hosted-source';
+type HostedEntry = { facts: Facts; checkedAt: number };
+/**
  * Part of every cached repository's digest, before its commit: change it
  * when what the facts are made of changes.
  */
@@ -81,7 +88,7 @@ export class SourceFactProvider implements FactProvider {
   readonly #changeIndex: DatabaseChangeIndex;
   /** Local repositories' facts kept by the last process, until the first collect. */
   #restored?: Promise<Map<string, CachedEntry<Facts>>>;
-  /** Local repositories read since their facts were last kept. */
+  /** Repositories read (or hosted ones asked about) since last kept. */
   #toKeep = new Set<string>();
 
   constructor(options: {
@@ -190,6 +197,11 @@ export class SourceFactProvider implements FactProvider {
 
     await this.#restore();
     const groups = [...byRepository.values()];
+    await this.#adoptHostedChecks(
+      groups.flatMap(({ source }) =>
+        source.type === 'url' ? [source.key] : [],
+      ),
+    );
     this.#repositoriesRead = 0;
     for (let i = 0; i < groups.length; i += CONCURRENCY) {
       await Promise.all(
@@ -240,29 +252,68 @@ export class SourceFactProvider implements FactProvider {
     }
   }
 
-  /** Writes the facts of the local repositories read; a failure costs a read later. */
+  /**
+   * Takes in when other replicas (or this one before a restart) last asked
+   * about these hosted repositories, and what they learned, when it is more
+   * recent than what this process knows.
+   */
+  async #adoptHostedChecks(keys: string[]) {
+    if (!this.#cache || !keys.length) return;
+    const shared = await this.#cache
+      .load<HostedEntry>(HOSTED_KIND, keys)
+      .catch(error => {
+        this.#logger.warn(
+          `Could not read when hosted source repositories were last checked; they are asked about again: ${error}`,
+        );
+        return new Map<string, CachedEntry<HostedEntry>>();
+      });
+    for (const [key, { digest, value }] of shared) {
+      const [version, commitSha] = digest.split(':');
+      const known = this.#byRepository.get(key);
+      if (
+        version === FACTS_VERSION &&
+        commitSha &&
+        typeof value?.checkedAt === 'number' &&
+        (known?.checkedAt ?? -Infinity) < value.checkedAt
+      ) {
+        this.#byRepository.set(key, {
+          commitSha,
+          facts: value.facts,
+          checkedAt: value.checkedAt,
+        });
+      }
+    }
+  }
+
+  /** Writes the facts of the repositories read; a failure costs a read later. */
   async #keep() {
     if (!this.#cache || !this.#toKeep.size) return;
-    const entries = [...this.#toKeep].flatMap(key => {
+    const local: Array<{ key: string } & CachedEntry<Facts>> = [];
+    const hosted: Array<{ key: string } & CachedEntry<HostedEntry>> = [];
+    for (const key of this.#toKeep) {
       const kept = this.#byRepository.get(key);
-      return kept
-        ? [
-            {
-              key,
-              digest: `${FACTS_VERSION}:${kept.commitSha}`,
-              value: kept.facts,
-            },
-          ]
-        : [];
-    });
+      if (!kept) continue;
+      const digest = `${FACTS_VERSION}:${kept.commitSha}`;
+      if (kept.checkedAt === undefined) {
+        local.push({ key, digest, value: kept.facts });
+      } else {
+        hosted.push({
+          key,
+          digest,
+          value: { facts: kept.facts, checkedAt: kept.checkedAt },
+        });
+      }
+    }
     this.#toKeep.clear();
-    await this.#cache
-      .save(CACHE_KIND, entries)
-      .catch(error =>
-        this.#logger.warn(
-          `Could not keep the source facts of ${entries.length} repositories for the next start: ${error}`,
-        ),
-      );
+    const entries = [...local, ...hosted];
+    await Promise.all([
+      this.#cache.save(CACHE_KIND, local),
+      this.#cache.save(HOSTED_KIND, hosted),
+    ]).catch(error =>
+      this.#logger.warn(
+        `Could not keep the source facts of ${entries.length} repositories for the next start: ${error}`,
+      ),
+    );
   }
 
   /**
@@ -302,12 +353,14 @@ export class SourceFactProvider implements FactProvider {
         facts,
         checkedAt: this.#clock(),
       });
+      this.#toKeep.add(key);
       this.#failing.delete(key);
       return facts;
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'NotModifiedError' && cached) {
         cached.checkedAt = this.#clock();
+        this.#toKeep.add(key);
         return cached.facts;
       }
       this.#byRepository.delete(key);

@@ -1,0 +1,156 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  DatabaseChangeIndex,
+  DatabaseFactCache,
+  SourceFactProvider,
+} from '@causeway/plugin-scorecard-backend-module-gitops';
+import { LocalGitHost } from '@causeway/plugin-gitops-node';
+import {
+  StandInGitHub,
+  startStandInGitHub,
+} from './__testUtils__/standInGitHub';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const ORG = 'acme';
+/** More than a re-evaluation of a few entities: the hourly rule applies. */
+const REPOSITORIES = 25;
+const HOUR = 60 * 60 * 1000;
+
+describe('hosted source facts with several replicas (stand-in GitHub)', () => {
+  let standIn: StandInGitHub;
+  let scratch: string;
+  let entities: Entity[];
+
+  beforeAll(async () => {
+    standIn = await startStandInGitHub({ organizations: [ORG] });
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hosted-sources-'));
+    const work = path.join(scratch, 'work');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', work, ...args], { stdio: 'pipe' });
+    fs.mkdirSync(work);
+    git('init', '--quiet', '--initial-branch=main');
+    fs.writeFileSync(path.join(work, 'README.md'), '# A service\n');
+    git('add', '.');
+    git(
+      '-c',
+      'user.name=Bob',
+      '-c',
+      'user.email=bob@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'Start',
+    );
+    const origin = new URL(standIn.apiBaseUrl).origin;
+    entities = [];
+    for (let i = 0; i < REPOSITORIES; i++) {
+      const name = `svc-${i}`;
+      standIn.addRepository(ORG, name);
+      const push = new URL(`${origin}/${ORG}/${name}.git`);
+      push.username = 'x-access-token';
+      push.password = standIn.token;
+      // Not execFileSync: the stand-in answers in this process.
+      await promisify(execFile)('git', [
+        '-C',
+        work,
+        'push',
+        '--quiet',
+        push.toString(),
+        'HEAD:main',
+      ]);
+      entities.push({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name,
+          namespace: 'default',
+          annotations: {
+            'backstage.io/source-location': `url:https://${standIn.host}/${ORG}/${name}/tree/main/`,
+          },
+        },
+        spec: { type: 'service', owner: 'group:default/payments-team' },
+      });
+    }
+  });
+  afterAll(async () => {
+    await standIn?.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it.each(databases.eachSupportedId())(
+    'asks GitHub about each repository at most hourly across replicas, not once per replica (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = { getClient: async () => knex } as DatabaseService;
+      const config = new ConfigReader({
+        integrations: { github: [standIn.integration] },
+      });
+      const logger = mockServices.logger.mock();
+      let now = Date.parse('2026-03-10T10:00:00Z');
+      // One replica's provider: its own memory, the shared database.
+      const replica = async () =>
+        new SourceFactProvider({
+          host: new LocalGitHost({ root: path.join(scratch, 'local') }),
+          logger,
+          urlReader: UrlReaders.default({ config, logger }),
+          integrations: ScmIntegrations.fromConfig(config),
+          cache: await DatabaseFactCache.create({ database }),
+          changeIndex: await DatabaseChangeIndex.create({ database }),
+          clock: () => now,
+        });
+      const callsDuring = async (work: () => Promise<unknown>) => {
+        const from = standIn.requests.length;
+        await work();
+        return standIn.requests
+          .slice(from)
+          .filter(r => r.kind === 'api')
+          .map(r => r.route);
+      };
+
+      const a = await replica();
+      const first = await callsDuring(() => a.collect(entities, { all: true }));
+      expect(first.filter(r => r?.endsWith('/tarball/{ref}'))).toHaveLength(
+        REPOSITORIES,
+      );
+
+      // Ten minutes later the scheduler runs the full evaluation on B.
+      now += 10 * 60 * 1000;
+      const b = await replica();
+      let facts = new Map();
+      expect(
+        await callsDuring(async () => {
+          facts = await b.collect(entities, { all: true });
+        }),
+      ).toEqual([]);
+      expect(facts.get('component:default/svc-0')).toMatchObject({
+        'source.readable': true,
+        'source.hasReadme': true,
+      });
+
+      // An hour after A asked, C asks once per repository: the branch has
+      // not moved, so no archive is downloaded.
+      now += HOUR;
+      const c = await replica();
+      const later = await callsDuring(() => c.collect(entities, { all: true }));
+      expect(later).toHaveLength(REPOSITORIES);
+      expect(later.filter(r => r?.endsWith('/tarball/{ref}'))).toEqual([]);
+      // And A, back on duty ten minutes later, takes C's check into account.
+      now += 10 * 60 * 1000;
+      expect(
+        await callsDuring(() => a.collect(entities, { all: true })),
+      ).toEqual([]);
+    },
+  );
+});
