@@ -163,7 +163,7 @@ describe('deploy/helm/causeway', () => {
       expect(causeway.deployment).toEqual({ mode: 'production', replicas: 6 });
       expect(app.baseUrl).toBe('https://portal.example.com');
       expect(backend.baseUrl).toBe('https://portal.example.com');
-      // 6 replicas x 12 plugin databases x 3 = 216 <= 80% of 300.
+      // 6 replicas x 13 plugin databases x 3 = 234 <= 80% of 300.
       expect(backend.database.knexConfig.pool.max).toBe(3);
       expect(config().auth.providers.oidc.production.clientId).toBe('causeway');
       const hpa = objects.get('HorizontalPodAutoscaler')!;
