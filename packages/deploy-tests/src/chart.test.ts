@@ -127,6 +127,8 @@ describe('deploy/helm/causeway', () => {
       expect(container().command).toBeUndefined();
       expect(container().args).toEqual([
         'node',
+        '--require',
+        './packages/backend/instrumentation.js',
         'packages/backend',
         '--config',
         'app-config.yaml',
@@ -138,6 +140,11 @@ describe('deploy/helm/causeway', () => {
       expect(container().image).toMatch(
         /^registry\.example\.com\/platform\/causeway@sha256:[a-f0-9]{64}$/,
       );
+      // The ServiceMonitor's port is where the backend serves its metrics.
+      expect(container().env).toContainEqual({
+        name: 'CAUSEWAY_METRICS_PORT',
+        value: '9464',
+      });
     });
 
     it('probes readiness and liveness on their own endpoints, and stops after the shutdown delay and running tasks', () => {
