@@ -106,4 +106,5 @@ ENV NODE_ENV=production
 USER 1000:1000
 EXPOSE 7007
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]
+# instrumentation.js serves Prometheus metrics when CAUSEWAY_METRICS_PORT is set.
+CMD ["node", "--require", "./packages/backend/instrumentation.js", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]
