@@ -60,7 +60,13 @@ RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=10
     if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then unset YARN_NPM_REGISTRY_SERVER; fi && \
     yarn install --immutable
 COPY --chown=node:node . .
-RUN yarn tsc && yarn workspace backend build
+# Unpacked here, so the stages below COPY the files: buildah caches a COPY by
+# its content but a RUN by its text alone, bind mounts and all, so a RUN that
+# unpacked a mounted archive would keep an old build's files.
+RUN yarn tsc && yarn workspace backend build && \
+    cd packages/backend/dist && mkdir skeleton bundle && \
+    tar xzf skeleton.tar.gz -C skeleton --no-overwrite-dir && \
+    tar xzf bundle.tar.gz -C bundle --no-overwrite-dir
 
 # The bundle's production dependencies only. A stage of its own so the
 # compilers stay out of the runtime image.
@@ -71,8 +77,7 @@ WORKDIR /app
 COPY --from=packages --chown=node:node /app/package.json /app/yarn.lock /app/.yarnrc.yml /app/backstage.json ./
 COPY --from=packages --chown=node:node /app/.yarn ./.yarn
 # The skeleton: package.json of the backend and every workspace package it uses.
-RUN --mount=type=bind,from=build,source=/app/packages/backend/dist/skeleton.tar.gz,target=/tmp/skeleton.tar.gz \
-    tar xzf /tmp/skeleton.tar.gz
+COPY --from=build --chown=node:node /app/packages/backend/dist/skeleton/ ./
 ENV NODE_ENV=production
 RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=1000,gid=1000 \
     if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then unset YARN_NPM_REGISTRY_SERVER; fi && \
@@ -87,14 +92,12 @@ RUN apt-get update && \
     rm -rf /var/lib/apt/lists/*
 # Everything under /app is root's and not writable by others; the user that
 # runs it can write only data/. Explicit --chown: buildah keeps a stage's
-# owners on COPY --from. The bundle's tar keeps neither its owners, nor its
-# modes, nor the mode of its top folder (700, a temporary folder's).
+# owners on COPY --from.
 WORKDIR /app
+RUN mkdir data && chown 1000:1000 data
 COPY --from=dependencies --chown=0:0 /app ./
 # The bundle: each workspace package's dist and package.json (main -> dist).
-RUN --mount=type=bind,from=build,source=/app/packages/backend/dist/bundle.tar.gz,target=/tmp/bundle.tar.gz \
-    tar xzf /tmp/bundle.tar.gz --no-same-owner --no-same-permissions --no-overwrite-dir && \
-    mkdir data && chown 1000:1000 data
+COPY --from=build --chown=0:0 /app/packages/backend/dist/bundle/ ./
 COPY app-config.yaml app-config.production.yaml catalog-info.yaml ./
 COPY examples ./examples
 COPY templates ./templates
