@@ -3,6 +3,8 @@ import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
+  GITOPS_PATH_ANNOTATION,
+  gitopsLayout,
   isManifestPath,
   parseManifestFile,
 } from '@causeway/plugin-gitops-common';
@@ -32,12 +34,25 @@ jest.setTimeout(60_000);
 
 const logger = mockServices.logger.mock();
 
-/** Causeway's own catalog entity, as catalog-info.yaml declares it. */
+/** Where a deployment commits deploy/kustomize's production overlay. */
+const FOLDER = gitopsLayout.serviceDir('production', 'causeway', 'causeway');
+
+/**
+ * Causeway's own catalog entity, as catalog-info.yaml declares it, with the
+ * GitOps folder its deployment names and the source location the catalog
+ * adds when the file is registered from its repository.
+ */
 function causewayEntity(): Entity {
   const entity = parseAllDocuments(readRepoFile('catalog-info.yaml'))
     .map(doc => doc.toJS() as Entity)
     .find(e => e.kind === 'Component' && e.metadata.name === 'causeway');
   if (!entity) throw new Error('catalog-info.yaml has no Component causeway');
+  entity.metadata.annotations = {
+    ...entity.metadata.annotations,
+    [GITOPS_PATH_ANNOTATION]: FOLDER,
+    'backstage.io/source-location':
+      'url:https://git.example.com/platform/causeway/tree/main/',
+  };
   return entity;
 }
 
@@ -74,7 +89,6 @@ describe("Causeway's own deployment", () => {
 
   beforeAll(async () => {
     const entity = causewayEntity();
-    const folder = entity.metadata.annotations!['causeway.dev/gitops-path'];
     // What the GitOps folder would hold: deploy/kustomize as it is, each
     // file read as the GitOps fact provider reads a folder's files.
     const platformApis = await loadPlatformApis(
@@ -86,7 +100,7 @@ describe("Causeway's own deployment", () => {
       .map(file =>
         summarizeFile(
           parseManifestFile({
-            path: `${folder}/${file}`,
+            path: `${FOLDER}/${file}`,
             content: readRepoFile(`deploy/kustomize/${file}`),
           }),
           platformApis,

@@ -5,7 +5,11 @@
  *
  * @packageDocumentation
  */
-export { gitopsLayout } from './layout';
+export {
+  CLAIM_ANNOTATION,
+  GITOPS_PATH_ANNOTATION,
+  gitopsLayout,
+} from './layout';
 export { manifestFileContents } from './yaml';
 export {
   defaultPlatformPolicy,

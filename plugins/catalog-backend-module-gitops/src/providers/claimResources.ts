@@ -1,10 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
-import { PlatformApi } from '@causeway/plugin-gitops-common';
+import {
+  CLAIM_ANNOTATION,
+  GITOPS_PATH_ANNOTATION,
+  PlatformApi,
+} from '@causeway/plugin-gitops-common';
 import { GitOpsFile } from '@causeway/plugin-gitops-node';
 import { parseAllDocuments } from 'yaml';
-
-/** Where a claim's Resource says it came from. */
-export const GITOPS_PATH_ANNOTATION = 'causeway.dev/gitops-path';
 
 export type ClaimResourcesResult = {
   entities: Entity[];
@@ -64,7 +65,7 @@ export function claimResources(
             'backstage.io/managed-by-location': `url:${repositoryUrl}#${file.path}`,
             'backstage.io/managed-by-origin-location': `url:${repositoryUrl}#${file.path}`,
             [GITOPS_PATH_ANNOTATION]: file.path,
-            'causeway.dev/claim': `${api.apiVersion}/${api.kind}`,
+            [CLAIM_ANNOTATION]: `${api.apiVersion}/${api.kind}`,
             ...(namespace
               ? { 'backstage.io/kubernetes-namespace': namespace }
               : {}),

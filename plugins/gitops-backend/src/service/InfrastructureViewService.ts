@@ -7,18 +7,18 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
+  CLAIM_ANNOTATION,
   ClaimInfrastructureView,
   ClaimView,
+  GITOPS_PATH_ANNOTATION,
   InfrastructureView,
   viewManifests,
 } from '@causeway/plugin-gitops-common';
 import { claimClusterStates } from './claimClusterStates';
 import { clustersState, mayReadClusters } from './clustersState';
 import {
-  CLAIM_ANNOTATION,
   GitOpsFileContents,
   gitopsLocation,
-  GITOPS_PATH_ANNOTATION,
   readEntityManifests,
   readGitOpsFiles,
 } from './gitopsFiles';

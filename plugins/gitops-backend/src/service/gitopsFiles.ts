@@ -1,20 +1,17 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   ClaimView,
+  GITOPS_PATH_ANNOTATION,
   gitopsLayout,
   isManifestPath,
   ManifestParseProblem,
-  parseManifestFile,
   ParsedObject,
+  parseManifestFile,
   PlatformApi,
   viewManifests,
 } from '@causeway/plugin-gitops-common';
 import type { GitOpsRepository } from '@causeway/plugin-gitops-node';
 
-/** The entity's GitOps folder (a service) or file (a claim's Resource). */
-export const GITOPS_PATH_ANNOTATION = 'causeway.dev/gitops-path';
-/** On a claim's Resource: the claim's apiVersion/kind. */
-export const CLAIM_ANNOTATION = 'causeway.dev/claim';
 const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 

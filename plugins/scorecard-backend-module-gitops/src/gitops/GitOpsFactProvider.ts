@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  GITOPS_PATH_ANNOTATION,
   gitopsLayout,
   isManifestPath,
-  parseManifestFile,
   ParsedManifestFile,
+  parseManifestFile,
   PlatformApi,
 } from '@causeway/plugin-gitops-common';
 import { GitOpsRepository, GitTreeEntry } from '@causeway/plugin-gitops-node';
@@ -23,9 +24,6 @@ import {
   ownString,
   summarizeFile,
 } from './gitopsFacts';
-
-/** Where a service's manifests are: apps/ENVIRONMENT/NAMESPACE/NAME. */
-export const GITOPS_PATH_ANNOTATION = 'causeway.dev/gitops-path';
 
 const SERVICE_DIR = /^apps\/([^/]+)\/([^/]+)\/[^/]+$/;
 

@@ -7,6 +7,7 @@ import {
   RELATION_PROVIDES_API,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { GITOPS_PATH_ANNOTATION } from '@causeway/plugin-gitops-common';
 import { FactDefinition, Facts } from '@causeway/plugin-scorecard-common';
 import { FactProvider } from '@causeway/plugin-scorecard-node';
 
@@ -155,7 +156,7 @@ export function catalogFacts(entity: Entity): Facts {
     'catalog.hasSourceLocation': hasValue(
       annotations['backstage.io/source-location'],
     ),
-    'catalog.hasGitOpsPath': hasValue(annotations['causeway.dev/gitops-path']),
+    'catalog.hasGitOpsPath': hasValue(annotations[GITOPS_PATH_ANNOTATION]),
     'catalog.tags': tags,
     'catalog.tagCount': tags.length,
     'catalog.providesApiCount': countRelated(
