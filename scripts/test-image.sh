@@ -35,9 +35,10 @@ psql_() { psql -h 127.0.0.1 -p 5432 -U postgres -X -q -A -t "$@"; }
 # only change how long a stopping replica keeps serving.
 shutdown_delay=5
 # The events bus (on PostgreSQL) holds the backend's own subscribers' long
-# polls open for up to this long (Backstage's default: 55 s), and the HTTP
-# server's close waits for them after the shutdown delay.
-notify_timeout=5
+# polls open for up to this long (events.notifyTimeoutMs in
+# app-config.production.yaml), and the HTTP server's close waits for them
+# after the shutdown delay.
+notify_timeout=10
 
 pass() { echo "PASS: $*"; }
 fail() {
@@ -260,8 +261,6 @@ backend:
   database: { prefix: '$pg_prefix' }
   lifecycle:
     serverShutdownDelay: { seconds: $shutdown_delay }
-events:
-  notifyTimeoutMs: $((notify_timeout * 1000))
 gitops:
   repository:
     credentials:

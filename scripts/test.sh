@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: ./causeway test
 # Lint, type check, unit and integration tests (SQLite and PostgreSQL), the
-# container image layout, and end-to-end tests in Chromium.
+# container image (built and run with podman), and end-to-end tests in
+# Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# shellcheck source=scripts/apt.sh
+source scripts/apt.sh
 
 export CI=true
 # Backend integration tests run against this server too; it is required.
@@ -27,15 +30,6 @@ require_postgres() {
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
   sleep 2
   postgres_answers || { log "PostgreSQL is required for the integration tests"; exit 1; }
-}
-
-# Installs Debian packages, updating the package lists only if they are stale.
-apt_install() {
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get install -y -q "$@" >/dev/null 2>&1 ||
-    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$@" >/dev/null; }
 }
 
 require_chromium() {
@@ -70,8 +64,8 @@ yarn tsc
 step "Unit and integration tests"
 yarn backstage-cli repo test --watchAll=false
 
-step "Container image layout"
-scripts/test-image-layout.sh
+step "Container image"
+scripts/test-image.sh
 
 step "End-to-end tests"
 yarn workspace e2e-tests test:e2e
