@@ -270,9 +270,14 @@ const startupErrors = (message: string) => {
   if (!plugins.length) return text.slice(0, 400);
   return plugins
     .map(([, plugin, cause]) => {
-      const tail = cause.includes(' - ')
-        ? cause.slice(cause.lastIndexOf(' - ') + 3)
-        : cause.slice(-160);
+      // The innermost cause: after the last "threw an error, " and its SQL.
+      const threw = 'threw an error, ';
+      const inner = cause.includes(threw)
+        ? cause.slice(cause.lastIndexOf(threw) + threw.length)
+        : cause;
+      const tail = inner.includes(' - ')
+        ? inner.slice(inner.lastIndexOf(' - ') + 3)
+        : inner;
       return `${plugin}: ${tail.slice(0, 160)}`;
     })
     .join('; ');
@@ -601,6 +606,11 @@ const scenarios: Scenario[] = [
           await r.create(ctx.image);
           oneByOne.push((await r.waitReady(420_000)).toFixed(0));
         }
+        figures.push(
+          `boot one at a time on an empty database: ready after ${oneByOne.join(
+            ', ',
+          )} s`,
+        );
         afterCrash += ` For the other scenarios: an empty database again, replicas booted one at a time (ready after ${oneByOne.join(
           ', ',
         )} s).`;
@@ -1168,7 +1178,11 @@ exports.down = knex => knex.schema.dropTable('ha_harness_upgrade');
           /corrupt|missing|migration/i.test(l),
         );
         oldBuild = `the old build does not start: ${
-          lines.slice(-1)[0]?.slice(0, 300) ?? String(error).slice(0, 300)
+          lines
+            .slice(-1)[0]
+            ?.replace(/^\S+\s+/, '')
+            .trim()
+            .slice(0, 300) ?? String(error).slice(0, 300)
         }`;
       }
       // The rollback procedure of the README: undo the migration, forget it, start the old build.
