@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: ./causeway test
 # Lint, type check, unit and integration tests (SQLite and PostgreSQL), the
-# container image (built and run with podman), and end-to-end tests in
-# Chromium.
+# container image (built and run with podman), the HA harness's fast tier,
+# and end-to-end tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -60,12 +60,17 @@ yarn prettier --check --loglevel warn .
 
 step "Type check"
 yarn tsc
+yarn tsc -p scripts/ha
 
 step "Unit and integration tests"
 yarn backstage-cli repo test --watchAll=false
 
 step "Container image"
 scripts/test-image.sh
+
+step "HA harness (fast tier; scripts/ha/run.sh --long runs every scenario)"
+# Three replicas of the image test-image.sh just built, behind haproxy.
+scripts/ha/run.sh --image localhost/causeway:test
 
 step "End-to-end tests"
 yarn workspace e2e-tests test:e2e
