@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   coreServices,
   createBackendPlugin,
@@ -74,19 +75,25 @@ export const scorecardPlugin = createBackendPlugin({
           logger,
         });
         evaluator.setChecks((await checks.load()).checks);
-        checks.watch(loaded => {
+        checks.watch(async loaded => {
           evaluator.setChecks(loaded.checks);
-          // Every replica sees the files change; the scheduler's trigger is
-          // coordinated in the database, so the full run happens once.
-          scheduler
-            .triggerTask(EVALUATE_ALL_TASK)
-            .catch(error =>
-              logger.info(
-                isError(error) && error.name === 'ConflictError'
-                  ? 'Checks changed during a full evaluation; the next one uses them'
-                  : `Could not start a full evaluation after a check change: ${error}`,
-              ),
+          // Every replica sees the files change, seconds apart (a ConfigMap
+          // update): the first to claim these checks asks the scheduler,
+          // whose trigger is coordinated in the database, for one full run.
+          const digest = createHash('sha256')
+            .update(JSON.stringify(loaded.checks))
+            .digest('hex');
+          try {
+            if (await store.claimChecksRun(digest)) {
+              await scheduler.triggerTask(EVALUATE_ALL_TASK);
+            }
+          } catch (error) {
+            logger.info(
+              isError(error) && error.name === 'ConflictError'
+                ? 'Checks changed during a full evaluation; the next one uses them'
+                : `Could not start a full evaluation after a check change: ${error}`,
             );
+          }
         });
         for (const subscribe of changeSources) {
           subscribe(refs => evaluator.enqueue(refs));

@@ -521,6 +521,20 @@ describe.each(databases.eachSupportedId())(
       ).toEqual([]);
     });
 
+    it('lets one replica claim the full run for a set of checks, again only when they change', async () => {
+      const other = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const claims = await Promise.all(
+        [store, other, store].map(s => s.claimChecksRun('digest-a')),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      // A replica whose watcher fires after the run: nothing to claim.
+      expect(await other.claimChecksRun('digest-a')).toBe(false);
+      expect(await other.claimChecksRun('digest-b')).toBe(true);
+      expect(await store.claimChecksRun('digest-a')).toBe(true);
+    });
+
     it('remembers when the last full evaluation started', async () => {
       expect(await store.getLastFullRun()).toBeUndefined();
       await store.setLastFullRun('2026-03-10T10:00:00.000Z');

@@ -716,6 +716,16 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return value;
   }
 
+  async claimChecksRun(checksDigest: string): Promise<boolean> {
+    const claimed = await this.db(STATE)
+      .insert({ key: 'checks_run_requested', value: checksDigest })
+      .onConflict('key')
+      .merge()
+      .where(`${STATE}.value`, '<>', checksDigest)
+      .returning('key');
+    return claimed.length > 0;
+  }
+
   async setLastFullRun(startedAt: string): Promise<void> {
     this.#lastFullRun = undefined;
     await this.db(STATE)

@@ -138,6 +138,12 @@ export interface ScorecardStore {
     entityRefs?: string[];
   }): Promise<WaiverRecord[]>;
 
+  /**
+   * Records that a full run was asked for the checks with this digest; true
+   * only for the first caller (replica) since they last changed.
+   */
+  claimChecksRun(checksDigest: string): Promise<boolean>;
+
   /** When the last full evaluation started (ISO 8601), if one finished. */
   getLastFullRun(): Promise<string | undefined>;
   setLastFullRun(startedAt: string): Promise<void>;
