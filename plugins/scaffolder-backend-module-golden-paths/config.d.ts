@@ -25,5 +25,13 @@ export interface Config {
      * ghcr.io/example; an image is REGISTRY/NAME.
      */
     imageRegistry?: string;
+    /** For the crash tests only; never set in a deployed configuration. */
+    testing?: {
+      /**
+       * Hold a run at the points its `causewayTestPause` task secret names
+       * (`before:STEP`, `after:STEP`) until the process dies. Default false.
+       */
+      pauses?: boolean;
+    };
   };
 }

@@ -14,6 +14,7 @@ import {
   GitOpsWriter,
 } from './GitOpsWriter';
 import { localRepositoryPath } from './localRepositoryPath';
+import { findTaskCommits, TaskCommit } from './taskCommits';
 
 export type { GitOpsCredentials } from './GitOpsStore';
 export type {
@@ -117,6 +118,14 @@ export class GitOpsRepository {
    */
   async revert(options: GitOpsRevert): Promise<GitOpsPublishResult> {
     return this.#told(await this.writer.revert(options));
+  }
+
+  /**
+   * The commits of the branch a scaffolder task made, newest first (see
+   * findTaskCommits): what a run resumed after a crash already did.
+   */
+  commitsOfTask(taskId: string): Promise<TaskCommit[]> {
+    return findTaskCommits(this.#store, taskId);
   }
 
   /** The commit at the head of the branch Argo CD syncs. */

@@ -8,6 +8,7 @@ import { commitMessage } from './gitObjects';
 import { diffCommitTrees } from './gitTreeChanges';
 import { GitTrees, TreeEdit } from './GitTrees';
 import { assertSafeRepositoryPath } from './paths';
+import { REVERTS_TRAILER, STEP_TRAILER, TASK_TRAILER } from './taskCommits';
 
 export type GitOpsChange = {
   files: GitOpsFile[];
@@ -30,6 +31,8 @@ export type GitOpsChange = {
   basedOn?: Record<string, string>;
   /** The scaffolder task making the change: its id goes in the commit (Causeway-Task trailer). */
   taskId?: string;
+  /** The template step making it (Causeway-Step trailer), so a re-run of the step finds it. */
+  step?: string;
 };
 
 export type GitOpsRevert = {
@@ -51,8 +54,7 @@ export type GitOpsPublishResult = {
   link: string;
 };
 
-/** The trailer naming the task that made a commit. */
-export const TASK_TRAILER = 'Causeway-Task';
+export { TASK_TRAILER };
 
 const COMMITTER: GitIdentity = {
   name: 'Causeway',
@@ -121,6 +123,7 @@ export class GitOpsWriter {
     }));
     const message = commitMessage(change.message, {
       [TASK_TRAILER]: change.taskId,
+      [STEP_TRAILER]: change.taskId ? change.step : undefined,
     });
     return this.#enqueue(() =>
       this.#withRetry(target, async (trees, head) => {
@@ -179,6 +182,7 @@ export class GitOpsWriter {
     }
     const message = commitMessage(options.message, {
       [TASK_TRAILER]: options.taskId,
+      [REVERTS_TRAILER]: options.commitSha,
     });
     const undone = options.commitSha;
     return this.#enqueue(async () => {
@@ -197,9 +201,15 @@ export class GitOpsWriter {
       const changes = await diffCommitTrees(trees.reader, parent, undone, []);
       return this.#withRetry(this.#store.remote.branch, async (_, head) => {
         const root = await trees.rootOf(head);
-        for (const change of changes) {
-          const now = await trees.entryAt(root, change.path);
-          if (now?.id !== change.blobId) {
+        const now = await Promise.all(
+          changes.map(c => trees.entryAt(root, c.path)),
+        );
+        // Undone already (say by a run resumed after a crash): nothing to do.
+        if (changes.every((c, i) => now[i]?.id === c.previousBlobId)) {
+          return { unchanged: true, files: changes.map(c => c.path) };
+        }
+        for (const [i, change] of changes.entries()) {
+          if (now[i]?.id !== change.blobId) {
             return {
               refused: new ConflictError(
                 `Cannot revert ${undone}: ${change.path} changed in the GitOps repository since`,

@@ -6,7 +6,21 @@
  */
 export { GitOpsRepository } from './GitOpsRepository';
 export { GitOpsReader } from './GitOpsReader';
-export { GitOpsWriter, TASK_TRAILER } from './GitOpsWriter';
+export { GitOpsWriter } from './GitOpsWriter';
+export {
+  messageTrailers,
+  REVERTS_TRAILER,
+  STEP_TRAILER,
+  TASK_TRAILER,
+} from './taskCommits';
+export type { TaskCommit } from './taskCommits';
+export { commitMessage } from './gitObjects';
+export {
+  localRepositoryOrigin,
+  localRepositoryTask,
+  removeLocalRepository,
+} from './localRepositoryTask';
+export { pauseForTest, resumedRun, TEST_PAUSE_SECRET } from './resumedRun';
 export { GitObjectReader } from './GitObjectReader';
 export type { GitObject } from './GitObjectReader';
 export type {

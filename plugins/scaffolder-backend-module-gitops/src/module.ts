@@ -52,7 +52,11 @@ export const scaffolderModuleGitops = createBackendModule({
           }),
           createRenderClaimAction({ apis, gitops }),
           createConnectServiceAction({ repository }),
-          createPublishAction({ repository }),
+          createPublishAction({
+            repository,
+            testPauses:
+              config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false,
+          }),
         );
       },
     });

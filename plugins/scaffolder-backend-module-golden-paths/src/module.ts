@@ -3,15 +3,20 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   gitopsRepositoryServiceRef,
   localGitHostServiceRef,
+  SOURCE_REPOSITORY_CREATED_TOPIC,
+  SourceRepositoryCreatedEvent,
 } from '@causeway/plugin-gitops-node';
+import { createFinishRunAction } from './actions/finishRun';
 import { createPreflightAction } from './actions/preflight';
 import { createPublishSourceAction } from './actions/publishSource';
 import { createWaitForEntityAction } from './actions/waitForEntity';
 import { sourceHostFromConfig } from './sourceHost';
+import { taskRecoveredFromEvents } from './taskRecovered';
 
 /** The golden paths' own actions: preflight, source repository, catalog wait. */
 export const scaffolderModuleGoldenPaths = createBackendModule({
@@ -26,6 +31,9 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         repository: gitopsRepositoryServiceRef,
         host: localGitHostServiceRef,
         permissions: coreServices.permissions,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        events: eventsServiceRef,
       },
       async init({
         scaffolder,
@@ -34,7 +42,12 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         repository,
         host,
         permissions,
+        discovery,
+        auth,
+        events,
       }) {
+        const testPauses =
+          config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false;
         scaffolder.addActions(
           createPreflightAction({
             catalog,
@@ -45,9 +58,26 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
             imageRegistry:
               config.getOptionalString('goldenPaths.imageRegistry') ??
               'registry.causeway.internal',
+            testPauses,
           }),
-          createPublishSourceAction({ host, repository }),
-          createWaitForEntityAction({ catalog }),
+          createPublishSourceAction({
+            host,
+            repository,
+            testPauses,
+            // As the host does for a repository it creates: the catalog reads it.
+            onFound: async ({ name, url }) =>
+              events.publish({
+                topic: SOURCE_REPOSITORY_CREATED_TOPIC,
+                eventPayload: { name, url } as SourceRepositoryCreatedEvent,
+              }),
+          }),
+          createWaitForEntityAction({ catalog, testPauses }),
+          createFinishRunAction({
+            repository,
+            host,
+            testPauses,
+            wasRecovered: taskRecoveredFromEvents({ discovery, auth }),
+          }),
         );
       },
     });

@@ -6,7 +6,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   commitAuthor,
   GitOpsFile,
+  GitOpsPublishResult,
   GitOpsRepository,
+  pauseForTest,
+  resumedRun,
 } from '@causeway/plugin-gitops-node';
 import { examples } from './publish.examples';
 
@@ -30,12 +33,39 @@ async function readTree(root: string, dir = ''): Promise<GitOpsFile[]> {
 }
 
 /**
+ * This task step's commit, unless it was reverted since; only commits on
+ * the default branch are looked for (a review branch is not searched).
+ */
+async function findOwnCommit(
+  repository: GitOpsRepository,
+  taskId: string,
+  step: string | undefined,
+): Promise<Omit<GitOpsPublishResult, 'files'> | undefined> {
+  const commits = await repository.commitsOfTask(taskId);
+  const reverted = new Set(commits.map(c => c.reverts).filter(Boolean));
+  const own = commits.find(
+    c => !c.reverts && c.step === step && !reverted.has(c.sha),
+  );
+  if (!own) return undefined;
+  return {
+    commitSha: own.sha,
+    changed: true,
+    branch: own.branch,
+    link: own.link,
+  };
+}
+
+/**
  * gitops:publish: commits the files under `sourcePath` in the workspace to
  * the GitOps repository as the user who ran the template, and pushes them;
  * safe when many runs publish at once, and a no-op when nothing changed.
  * In a dry run it lists what it would commit and pushes nothing.
  */
-export function createPublishAction(options: { repository: GitOpsRepository }) {
+export function createPublishAction(options: {
+  repository: GitOpsRepository;
+  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
+  testPauses?: boolean;
+}) {
   return createTemplateAction({
     id: 'gitops:publish',
     description:
@@ -127,11 +157,24 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
       }
 
       const author = commitAuthor(ctx.user);
-      // A retried task step resumes with the first run's result.
+      await pauseForTest(ctx, 'before', !!options.testPauses);
+      const resumed = await resumedRun(ctx);
+      // A retried task step resumes with the first run's result; when the
+      // backend died between the push and that result being saved, the
+      // commit is found by its trailers instead of refused as "already exists".
       const result = await ctx.checkpoint({
         key: `gitops-publish-${ctx.task.id}-${sourcePath}`,
-        fn: async () =>
-          options.repository.publish({
+        fn: async (): Promise<GitOpsPublishResult> => {
+          const own = resumed
+            ? await findOwnCommit(options.repository, ctx.task.id, ctx.step?.id)
+            : undefined;
+          if (own) {
+            ctx.logger.info(
+              `Resumed: this run had already committed ${own.commitSha}`,
+            );
+            return { ...own, files: files.map(f => f.path) };
+          }
+          return options.repository.publish({
             files,
             message: ctx.input.message,
             author,
@@ -140,8 +183,11 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
             reviewBranch: ctx.input.reviewBranch,
             basedOn: ctx.input.basedOn,
             taskId: ctx.task.id,
-          }),
+            step: ctx.step?.id,
+          });
+        },
       });
+      await pauseForTest(ctx, 'after', !!options.testPauses);
       ctx.logger.info(
         result.changed
           ? `Committed ${result.commitSha} to ${result.branch}: ${result.link}`

@@ -13,7 +13,12 @@ import {
   gitopsServiceUpdatePermission,
   KUBERNETES_NAME,
 } from '@causeway/plugin-gitops-common';
-import { GitOpsRepository, LocalGitHost } from '@causeway/plugin-gitops-node';
+import {
+  GitOpsRepository,
+  LocalGitHost,
+  localRepositoryTask,
+  pauseForTest,
+} from '@causeway/plugin-gitops-node';
 import { SourceHostConfig } from '../sourceHost';
 import { examples } from './preflight.examples';
 
@@ -34,6 +39,13 @@ function ref(
   }
 }
 
+/** Whether the task has a GitOps commit of its own that is not reverted. */
+async function ownCommit(repository: GitOpsRepository, taskId: string) {
+  const commits = await repository.commitsOfTask(taskId);
+  const reverted = new Set(commits.map(c => c.reverts));
+  return commits.some(c => !c.reverts && !reverted.has(c.sha));
+}
+
 /**
  * causeway:service:preflight: before anything is created, checks that a new
  * service's (or resource's) name is free in the catalog, the GitOps
@@ -48,6 +60,8 @@ export function createPreflightAction(options: {
   host: LocalGitHost;
   sourceHost: SourceHostConfig;
   imageRegistry: string;
+  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
+  testPauses?: boolean;
 }) {
   const { catalog, repository, host, sourceHost } = options;
   return createTemplateAction({
@@ -148,8 +162,14 @@ export function createPreflightAction(options: {
       if (systemRef && systemEntity?.kind !== 'System') {
         problems.push(`system: ${refs[1]} is not a system in the catalog`);
       }
+      // What this very task created before the backend died and the run
+      // resumed does not make the name taken.
+      const ownSource =
+        newSource &&
+        sourceHost.type === 'local' &&
+        (await localRepositoryTask(host, name)) === ctx.task.id;
       const taken = items.slice(refs.length - candidates.length).find(Boolean);
-      if (taken) {
+      if (taken && !ownSource) {
         const takenOwner = taken.spec?.owner;
         const owned =
           typeof takenOwner === 'string'
@@ -171,7 +191,7 @@ export function createPreflightAction(options: {
           sourceHost.type === 'local'
             ? await host.exists(name)
             : await sourceHost.exists(name);
-        if (onHost) {
+        if (onHost && !ownSource) {
           problems.push(
             sourceHost.type === 'local'
               ? `name: a source repository named ${name} already exists on the local git host`
@@ -190,7 +210,7 @@ export function createPreflightAction(options: {
           name,
         );
         const { files } = await repository.snapshot(dir);
-        if (files.length > 0) {
+        if (files.length > 0 && !(await ownCommit(repository, ctx.task.id))) {
           problems.push(`name: ${dir} already exists in the GitOps repository`);
         }
       }
@@ -208,6 +228,7 @@ export function createPreflightAction(options: {
           );
         }
       }
+      await pauseForTest(ctx, 'before', !!options.testPauses);
       if (problems.length) {
         throw new InputError(`Cannot create ${name}: ${problems.join('; ')}`);
       }
@@ -248,6 +269,7 @@ export function createPreflightAction(options: {
           systemRef ? `, system ${refs[1]}` : ''
         }`,
       );
+      await pauseForTest(ctx, 'after', !!options.testPauses);
     },
   });
 }

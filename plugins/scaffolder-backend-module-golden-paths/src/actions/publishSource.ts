@@ -16,8 +16,13 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   commitAuthor,
+  commitMessage,
   GitOpsRepository,
   LocalGitHost,
+  localRepositoryOrigin,
+  pauseForTest,
+  resumedRun,
+  TASK_TRAILER,
 } from '@causeway/plugin-gitops-node';
 import { parseAllDocuments } from 'yaml';
 import { examples } from './publishSource.examples';
@@ -78,6 +83,10 @@ async function checkCatalogFile(file: string, shownAs: string) {
 export function createPublishSourceAction(options: {
   host: LocalGitHost;
   repository: GitOpsRepository;
+  /** Tells the catalog about a repository found on a resumed run. */
+  onFound?: (created: { name: string; url: string }) => Promise<void>;
+  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
+  testPauses?: boolean;
 }) {
   const { host, repository } = options;
   return createTemplateAction({
@@ -128,9 +137,28 @@ export function createPublishSourceAction(options: {
       }
 
       const author = commitAuthor(ctx.user);
+      await pauseForTest(ctx, 'before', !!options.testPauses);
+      const resumed = await resumedRun(ctx);
       const created = await ctx.checkpoint({
         key: `source-publish-${ctx.task.id}-${name}`,
         fn: async () => {
+          // The backend died after the repository appeared (creation is
+          // atomic) but before its result was saved: the repository whose
+          // first commit names this task is this run's, complete.
+          const origin = resumed
+            ? await localRepositoryOrigin(host, name)
+            : undefined;
+          if (origin && origin.taskId === ctx.task.id) {
+            const found = { name, url: host.url(name), ...origin };
+            await options.onFound?.(found);
+            ctx.logger.info(`Resumed: this run had already created ${name}`);
+            return {
+              name,
+              url: found.url,
+              branch: host.defaultBranch,
+              commitSha: origin.commitSha,
+            };
+          }
           try {
             await checkCatalogFile(
               resolveSafeChildPath(sourceDir, 'catalog-info.yaml'),
@@ -139,7 +167,9 @@ export function createPublishSourceAction(options: {
             return await host.create({
               name,
               sourceDir,
-              message: ctx.input.message ?? `Create ${name}`,
+              message: commitMessage(ctx.input.message ?? `Create ${name}`, {
+                [TASK_TRAILER]: ctx.task.id,
+              }),
               author,
               description: ctx.input.description,
             });
@@ -160,6 +190,7 @@ export function createPublishSourceAction(options: {
           }
         },
       });
+      await pauseForTest(ctx, 'after', !!options.testPauses);
       ctx.logger.info(`Created ${created.url} at ${created.commitSha}`);
       ctx.output('remoteUrl', created.url);
       ctx.output('repoContentsUrl', created.url);
