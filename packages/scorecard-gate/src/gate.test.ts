@@ -9,6 +9,10 @@ const failing = {
   level: 'bronze' as const,
   pass: false,
   evaluatedAt: '2026-11-24T10:00:00.000Z',
+  graded: {
+    gitops: { commit: '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d' },
+    source: { commit: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432' },
+  },
   blocking: [
     {
       checkId: 'two-replicas',
@@ -56,7 +60,7 @@ describe('the release gate', () => {
     expect(outcome.exitCode).toBe(EXIT.fail);
     expect(outcome.output).toBe(
       [
-        'FAIL component:default/refund-api is bronze; the release needs silver (evaluated 2026-11-24T10:00:00.000Z)',
+        'FAIL component:default/refund-api is bronze; the release needs silver (evaluated 2026-11-24T10:00:00.000Z; graded at gitops 1a2b3c4, source 9f8e7d6)',
         '1 check(s) block it:',
         '  ✗ [silver] At least two replicas (gitops.replicas = 1)',
         '      fix: Set replicas to 2 or more. (https://docs.example.com/ha)',
@@ -172,7 +176,13 @@ describe('formatReport', () => {
     expect(
       formatReport({ ...failing, pass: true, level: 'silver', blocking: [] }),
     ).toBe(
-      'PASS component:default/refund-api is silver; the release needs silver (evaluated 2026-11-24T10:00:00.000Z)',
+      'PASS component:default/refund-api is silver; the release needs silver (evaluated 2026-11-24T10:00:00.000Z; graded at gitops 1a2b3c4, source 9f8e7d6)',
+    );
+  });
+
+  it('leaves out the commits when the entity has none to grade', () => {
+    expect(formatReport({ ...failing, pass: true, graded: {} })).toBe(
+      'PASS component:default/refund-api is bronze; the release needs silver (evaluated 2026-11-24T10:00:00.000Z)',
     );
   });
 });

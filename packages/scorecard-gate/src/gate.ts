@@ -47,11 +47,23 @@ const LEVEL_LABEL: Record<string, string> = {
   gold: 'gold',
 };
 
+/** The commits graded, short: "graded at gitops 1a2b3c4, source 5d6e7f8". */
+function gradedAt(graded: GateResponse['graded'] | undefined): string {
+  // A portal from before graded commits were reported sends none.
+  const inputs = Object.entries(graded ?? {});
+  if (!inputs.length) return '';
+  return `; graded at ${inputs
+    .map(([input, { commit }]) => `${input} ${commit.slice(0, 7)}`)
+    .join(', ')}`;
+}
+
 /** The short report a person reads in the CI log. */
 export function formatReport(result: GateResponse): string {
   const head = `${result.pass ? 'PASS' : 'FAIL'} ${result.entityRef} is ${
     LEVEL_LABEL[result.level]
-  }; the release needs ${result.minLevel} (evaluated ${result.evaluatedAt})`;
+  }; the release needs ${result.minLevel} (evaluated ${
+    result.evaluatedAt
+  }${gradedAt(result.graded)})`;
   if (result.pass) return head;
   const lines = result.blocking.map(check => {
     const values = Object.entries(check.values)

@@ -118,7 +118,14 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
           points.addFactProvider({
             id: 'test',
             facts: testProviderFacts,
-            async collect(batch) {
+            async collect(batch, options) {
+              // What the facts were made of, as a provider reading a
+              // repository reports it.
+              for (const e of batch) {
+                options?.revisions?.set(stringifyEntityRef(e), {
+                  test: { commit: 'c0ffee0', content: 'folder' },
+                });
+              }
               return new Map(
                 batch
                   .map(e => stringifyEntityRef(e))
@@ -301,6 +308,7 @@ describe('scorecard API', () => {
         failed: 1,
         waived: 0,
         evaluatedAt: expect.any(String),
+        graded: { test: { commit: 'c0ffee0' } },
         results: [
           expect.objectContaining({
             checkId: 'owned-by-group',
@@ -396,6 +404,7 @@ describe('scorecard API', () => {
         level: 'bronze',
         pass: false,
         evaluatedAt: expect.any(String),
+        graded: { test: { commit: 'c0ffee0' } },
         blocking: [
           {
             checkId: 'two-replicas',

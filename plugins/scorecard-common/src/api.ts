@@ -1,5 +1,6 @@
 import { EntityLevel, Level } from './levels';
 import { FactValue } from './rules';
+import { GradedRevisions } from './revisions';
 
 /** The shapes of /api/scorecard responses, shared by the backend, the app and the gate. */
 
@@ -40,6 +41,13 @@ export type EntityScorecard = {
   failed: number;
   waived: number;
   evaluatedAt: string;
+  /**
+   * The commits the results were graded at (`gitops`: the GitOps
+   * repository's, `source`: the source repository's), when the entity has
+   * those inputs. The results are re-graded before they are served when
+   * either moved since.
+   */
+  graded: GradedRevisions;
   results: CheckResult[];
 };
 
@@ -91,6 +99,13 @@ export type GateResponse = {
   level: EntityLevel;
   pass: boolean;
   evaluatedAt: string;
+  /**
+   * The commits graded: `gitops` (the GitOps repository's commit) and
+   * `source` (the source repository's), each when the entity has one. The
+   * gate grades the entity again first when its GitOps folder or source
+   * repository moved since its stored results.
+   */
+  graded: GradedRevisions;
   /** The failing checks at or below minLevel: what to fix to pass. */
   blocking: Array<
     Pick<CheckResult, 'checkId' | 'title' | 'level' | 'values' | 'fix'>

@@ -35,4 +35,6 @@ export {
   scorecardWaiverCreatePermission,
   scorecardWaiverDeletePermission,
 } from './permissions';
+export { gradedCommits, revisionsMatch } from './revisions';
+export type { GradedRevisions, Revision } from './revisions';
 export type * from './api';

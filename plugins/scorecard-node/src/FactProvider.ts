@@ -1,5 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
-import { FactDefinition, Facts } from '@causeway/plugin-scorecard-common';
+import {
+  FactDefinition,
+  Facts,
+  Revision,
+} from '@causeway/plugin-scorecard-common';
+
+/** An entity's revisions, by input (e.g. `gitops`, `source`). */
+export type EntityRevisions = Record<string, Revision>;
 
 /**
  * Reports facts about catalog entities for checks to read. A provider owns a
@@ -20,8 +27,22 @@ export interface FactProvider {
    */
   collect(
     entities: Entity[],
-    options?: { all?: boolean },
+    options?: {
+      all?: boolean;
+      /**
+       * When given, the provider sets in it, by entity ref, what the facts
+       * it returns were made of: the revisions it graded.
+       */
+      revisions?: Map<string, EntityRevisions>;
+    },
   ): Promise<Map<string, Facts>>;
+  /**
+   * What each entity's facts would be made of now (the same keys collect
+   * reports), found cheaply without collecting: results graded at other
+   * revisions are stale. Providers whose inputs have no revision (a live
+   * cluster) leave it out.
+   */
+  revisions?(entities: Entity[]): Promise<Map<string, EntityRevisions>>;
 }
 
 /** Tells the scorecard which entities to re-evaluate now. */

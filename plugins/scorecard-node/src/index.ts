@@ -5,4 +5,8 @@
  */
 export { scorecardFactProvidersExtensionPoint } from './extensionPoints';
 export type { ScorecardFactProvidersExtensionPoint } from './extensionPoints';
-export type { EntityChangeListener, FactProvider } from './FactProvider';
+export type {
+  EntityChangeListener,
+  EntityRevisions,
+  FactProvider,
+} from './FactProvider';

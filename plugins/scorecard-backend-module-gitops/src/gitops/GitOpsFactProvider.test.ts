@@ -302,6 +302,58 @@ spec:
     readBlobs.mockRestore();
   });
 
+  it("tells each entity's revision: the commit, and its folders' content, which only a change to them moves", async () => {
+    const payment = 'component:default/payment-service';
+    const legacy = 'component:default/legacy-service';
+    const graded = new Map();
+    await provider.collect(entities, { revisions: graded });
+    const before = await provider.revisions(entities);
+    const head = await gitops.repository.head();
+    expect(before.get(payment)).toEqual({
+      gitops: {
+        commit: head,
+        content: expect.stringMatching(/^[0-9a-f]{40}$/),
+      },
+    });
+    // What collect graded is what revisions() tells without collecting.
+    expect(graded).toEqual(before);
+    // No folder, no revision.
+    expect(before.has('component:default/website')).toBe(false);
+    expect(before.get(legacy)!.gitops.content).not.toBe(
+      before.get(payment)!.gitops.content,
+    );
+
+    // A commit to another service's folder: a new commit, the same content.
+    await gitops.publish([
+      { path: `${legacyDir}/broken.yaml`, content: 'kind: ConfigMap\n' },
+    ]);
+    const afterOther = await provider.revisions(entities);
+    expect(afterOther.get(payment)!.gitops).toEqual({
+      commit: await gitops.repository.head(),
+      content: before.get(payment)!.gitops.content,
+    });
+    expect(afterOther.get(legacy)!.gitops.content).not.toBe(
+      before.get(legacy)!.gitops.content,
+    );
+
+    // A claim in the namespace's infrastructure folder moves the services
+    // of that namespace.
+    await gitops.publish(
+      goldenPathDatabase(apis, 'payment-service', 'payments', {
+        storageGB: 40,
+      }),
+    );
+    const afterClaim = await provider.revisions(entities);
+    expect(afterClaim.get(payment)!.gitops.content).not.toBe(
+      before.get(payment)!.gitops.content,
+    );
+    // As it was, for the tests after this one.
+    await gitops.publish([
+      ...goldenPathDatabase(apis, 'payment-service'),
+      legacyFiles[2],
+    ]);
+  });
+
   describe.each(databases.eachSupportedId())(
     'with its facts kept in %p',
     databaseId => {

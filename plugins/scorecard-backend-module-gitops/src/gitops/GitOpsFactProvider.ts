@@ -11,7 +11,7 @@ import {
 } from '@causeway/plugin-gitops-common';
 import { GitOpsRepository, GitTreeEntry } from '@causeway/plugin-gitops-node';
 import { Facts } from '@causeway/plugin-scorecard-common';
-import { FactProvider } from '@causeway/plugin-scorecard-node';
+import { EntityRevisions, FactProvider } from '@causeway/plugin-scorecard-node';
 import { CachedEntry, FactCache } from '../cache/FactCache';
 import { DatabaseChangeIndex } from '../changes/ChangeIndex';
 import {
@@ -186,9 +186,52 @@ export class GitOpsFactProvider implements FactProvider {
     return this.#changeIndex.entitiesFor('gitops-folder', [...dirs]);
   }
 
+  /**
+   * The commit at the head of the GitOps repository and, as the content, a
+   * digest of the files of each entity's folders (its own and its
+   * namespace's infrastructure folder, whose claims it may hold): a commit
+   * to other services' folders leaves it as it was.
+   */
+  async revisions(entities: Entity[]): Promise<Map<string, EntityRevisions>> {
+    const revisions = new Map<string, EntityRevisions>();
+    const wanted = entities.flatMap(entity => {
+      const dir = gitopsPath(entity);
+      return dir ? [{ ref: stringifyEntityRef(entity), dir }] : [];
+    });
+    if (!wanted.length) return revisions;
+    const tree = await this.#readTree();
+    for (const { ref, dir } of wanted) {
+      revisions.set(ref, { gitops: this.#revisionOf(tree, dir) });
+    }
+    return revisions;
+  }
+
+  /** The revision of a service folder (and its infrastructure folder) in a tree. */
+  #revisionOf(
+    tree: { commitSha: string; sorted: SortedTree },
+    dir: string,
+  ): { commit: string; content: string } {
+    const infrastructureDir = infrastructureDirOf(dir);
+    const hash = createHash('sha256').update(
+      keyOf(tree.sorted.manifestsUnder(dir)),
+    );
+    if (infrastructureDir) {
+      hash
+        .update('\0\0')
+        .update(keyOf(tree.sorted.manifestsUnder(infrastructureDir)));
+    }
+    return {
+      commit: tree.commitSha,
+      content: hash.digest('hex').slice(0, 40),
+    };
+  }
+
   async collect(
     entities: Entity[],
-    options: { all?: boolean } = {},
+    options: {
+      all?: boolean;
+      revisions?: Map<string, EntityRevisions>;
+    } = {},
   ): Promise<Map<string, Facts>> {
     const result = new Map<string, Facts>();
     const wanted: Array<{ ref: string; name: string; dir: string }> = [];
@@ -285,6 +328,12 @@ export class GitOpsFactProvider implements FactProvider {
           : []),
       ];
       result.set(ref, { ...folder.facts, ...claimFacts(claims) });
+      if (options.revisions) {
+        options.revisions.set(ref, {
+          ...options.revisions.get(ref),
+          gitops: this.#revisionOf(tree, dir),
+        });
+      }
     }
 
     await this.#index(entities, wanted, dirs, options.all ?? false);

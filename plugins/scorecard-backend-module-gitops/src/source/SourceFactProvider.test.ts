@@ -183,8 +183,20 @@ CMD ["node", "/app/main.js"]
 
   it('reads a repository again only when its branch moved', async () => {
     const entities = [located('payment-service'), located('legacy-service')];
-    const first = await provider.collect(entities);
+    const graded = new Map();
+    const first = await provider.collect(entities, { revisions: graded });
     expect(provider.repositoriesRead).toBe(2);
+    const headOf = (name: string) =>
+      execFileSync('git', ['rev-parse', 'main'], {
+        cwd: host.repositoryPath(name),
+        encoding: 'utf8',
+      }).trim();
+    const legacyRef = 'component:default/legacy-service';
+    // What collect graded, and what revisions() tells without reading.
+    expect(graded.get(legacyRef)).toEqual({
+      source: { commit: headOf('legacy-service') },
+    });
+    expect(await provider.revisions(entities)).toEqual(graded);
 
     const second = await provider.collect(entities);
     expect(second).toEqual(first);
@@ -219,6 +231,13 @@ CMD ["node", "/app/main.js"]
       cwd: host.repositoryPath('legacy-service'),
     });
 
+    // The new head is told before anything is read again.
+    expect((await provider.revisions(entities)).get(legacyRef)).toEqual({
+      source: { commit: headOf('legacy-service') },
+    });
+    expect(headOf('legacy-service')).not.toBe(
+      graded.get(legacyRef).source.commit,
+    );
     const third = await provider.collect(entities);
     expect(provider.repositoriesRead).toBe(1);
     expect(third.get('component:default/legacy-service')).toMatchObject({

@@ -12,7 +12,7 @@ import {
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { CachedEntry, FactCache } from '../cache/FactCache';
 import { DatabaseChangeIndex } from '../changes/ChangeIndex';
-import { FactProvider } from '@causeway/plugin-scorecard-node';
+import { EntityRevisions, FactProvider } from '@causeway/plugin-scorecard-node';
 import {
   filesToRead,
   mayNeedContent,
@@ -48,6 +48,21 @@ const CONCURRENCY = 8;
  */
 const HOSTED_RECHECK_MS = 60 * 60 * 1000;
 const FEW_REPOSITORIES = 20;
+
+/**
+ * The latest known heads of hosted repositories (pushes seen by webhook or
+ * poll), keyed by the URLs asked about: the changes' HostedHeadStore.
+ */
+export type HostedHeads = {
+  heads(
+    repositoryUrls: string[],
+  ): Promise<Map<string, { sha: string; seenAt: Date }>>;
+};
+
+type HostedHead = { sha: string; seenAt: Date };
+
+/** A repository's facts and the commit they were made of (none when unreadable). */
+type Graded = { facts: Facts; commitSha?: string };
 
 /** Where an entity's source is: a local git host repository, or a URL. */
 type SourceRepository =
@@ -90,6 +105,7 @@ export class SourceFactProvider implements FactProvider {
   #restored?: Promise<Map<string, CachedEntry<Facts>>>;
   /** Repositories read (or hosted ones asked about) since last kept. */
   #toKeep = new Set<string>();
+  readonly #hostedHeads?: HostedHeads;
 
   constructor(options: {
     host: LocalGitHost;
@@ -101,6 +117,12 @@ export class SourceFactProvider implements FactProvider {
     changeIndex: DatabaseChangeIndex;
     /** Keeps local repositories' facts across restarts. */
     cache?: FactCache;
+    /**
+     * Hosted repositories' heads as pushes were last seen: a hosted
+     * repository whose known head is the commit its facts were read at is
+     * not asked about again, and one whose head moved is asked at once.
+     */
+    hostedHeads?: HostedHeads;
     /** Milliseconds now; for tests. */
     clock?: () => number;
   }) {
@@ -111,6 +133,7 @@ export class SourceFactProvider implements FactProvider {
     this.#clock = options.clock ?? Date.now;
     this.#cache = options.cache;
     this.#changeIndex = options.changeIndex;
+    this.#hostedHeads = options.hostedHeads;
     this.#restored = this.#cache?.load<Facts>(CACHE_KIND).catch(error => {
       this.#logger.warn(
         `Could not read the source facts kept from the last run; local repositories are read again: ${error}`,
@@ -174,9 +197,73 @@ export class SourceFactProvider implements FactProvider {
     return { type: 'url', key: `url:${location}`, url: location };
   }
 
+  /**
+   * The commit each entity's source repository is at: a local one's branch
+   * head from its ref files; a hosted one's head as last seen by a push
+   * webhook or poll, or what it was last read at when that is more recent,
+   * never a call to the hosting service. An entity whose repository cannot
+   * be read (or was never read) is left out, as collect leaves it out.
+   */
+  async revisions(entities: Entity[]): Promise<Map<string, EntityRevisions>> {
+    const revisions = new Map<string, EntityRevisions>();
+    const sources = entities.flatMap(entity => {
+      const source = this.#sourceOf(entity);
+      return source ? [{ ref: stringifyEntityRef(entity), source }] : [];
+    });
+    const hosted = sources.flatMap(({ source }) =>
+      source.type === 'url' ? [source] : [],
+    );
+    const heads = await this.#headsOf(hosted.map(h => h.url));
+    await this.#adoptHostedChecks(hosted.map(h => h.key));
+    for (const { ref, source } of sources) {
+      let commit: string | undefined;
+      if (source.type === 'local') {
+        commit = await readBranchHead(
+          this.#host.repositoryPath(source.name),
+          this.#host.defaultBranch,
+        );
+      } else {
+        const cached = this.#byRepository.get(source.key);
+        const head = heads.get(source.url);
+        // A repository that does not read has no revision, whatever its head.
+        commit =
+          cached && head && this.#moved(cached, head)
+            ? head.sha
+            : cached?.commitSha;
+      }
+      if (commit) revisions.set(ref, { source: { commit } });
+    }
+    return revisions;
+  }
+
+  /** Whether a hosted repository's head was seen at another commit after it was last read. */
+  #moved(
+    cached: { commitSha: string; checkedAt?: number } | undefined,
+    head: HostedHead,
+  ): boolean {
+    return (
+      head.sha !== cached?.commitSha &&
+      head.seenAt.getTime() > (cached?.checkedAt ?? -Infinity)
+    );
+  }
+
+  /** The known heads of hosted repositories; none when they cannot be read. */
+  async #headsOf(urls: string[]): Promise<Map<string, HostedHead>> {
+    if (!this.#hostedHeads || !urls.length) return new Map();
+    return this.#hostedHeads.heads(urls).catch(error => {
+      this.#logger.warn(
+        `Could not read the known heads of ${urls.length} hosted source repositories: ${error}`,
+      );
+      return new Map();
+    });
+  }
+
   async collect(
     entities: Entity[],
-    options: { all?: boolean } = {},
+    options: {
+      all?: boolean;
+      revisions?: Map<string, EntityRevisions>;
+    } = {},
   ): Promise<Map<string, Facts>> {
     const result = new Map<string, Facts>();
     const byRepository = new Map<
@@ -197,24 +284,33 @@ export class SourceFactProvider implements FactProvider {
 
     await this.#restore();
     const groups = [...byRepository.values()];
-    await this.#adoptHostedChecks(
-      groups.flatMap(({ source }) =>
-        source.type === 'url' ? [source.key] : [],
-      ),
+    const hosted = groups.flatMap(({ source }) =>
+      source.type === 'url' ? [source] : [],
     );
+    const heads = await this.#headsOf(hosted.map(h => h.url));
+    await this.#adoptHostedChecks(hosted.map(h => h.key));
     this.#repositoriesRead = 0;
     for (let i = 0; i < groups.length; i += CONCURRENCY) {
       await Promise.all(
         groups.slice(i, i + CONCURRENCY).map(async ({ source, refs }) => {
-          const facts =
+          const { facts, commitSha } =
             source.type === 'local'
               ? await this.#localFacts(source.key, source.name)
               : await this.#urlFacts(
                   source.key,
                   source.url,
                   groups.length <= FEW_REPOSITORIES,
+                  heads.get(source.url),
                 );
-          for (const ref of refs) result.set(ref, facts);
+          for (const ref of refs) {
+            result.set(ref, facts);
+            if (commitSha && options.revisions) {
+              options.revisions.set(ref, {
+                ...options.revisions.get(ref),
+                source: { commit: commitSha },
+              });
+            }
+          }
         }),
       );
     }
@@ -320,16 +416,29 @@ export class SourceFactProvider implements FactProvider {
    * A hosted repository, through the UrlReader: the archive of its default
    * branch (or the URL's ref), keeping only the contents the facts need.
    */
-  async #urlFacts(key: string, url: string, now: boolean): Promise<Facts> {
+  async #urlFacts(
+    key: string,
+    url: string,
+    few: boolean,
+    head?: HostedHead,
+  ): Promise<Graded> {
     const cached = this.#byRepository.get(key);
     const failedAt = this.#failing.get(key);
     const checkedAt = cached?.checkedAt ?? failedAt;
+    // A few entities are re-graded with a fresh answer, unless the known
+    // head says the commit read is still the latest; a head seen to move
+    // is read at once.
+    const moved = head !== undefined && this.#moved(cached, head);
+    const confirmed = head !== undefined && cached !== undefined && !moved;
+    const now = moved || (few && !confirmed);
     if (
       !now &&
       checkedAt !== undefined &&
-      this.#clock() - checkedAt < HOSTED_RECHECK_MS
+      (confirmed || this.#clock() - checkedAt < HOSTED_RECHECK_MS)
     ) {
-      return cached?.facts ?? UNREADABLE_SOURCE;
+      return cached
+        ? { facts: cached.facts, commitSha: cached.commitSha }
+        : { facts: UNREADABLE_SOURCE };
     }
     try {
       // The reader calls the filter with every file's path: all of them are
@@ -355,13 +464,13 @@ export class SourceFactProvider implements FactProvider {
       });
       this.#toKeep.add(key);
       this.#failing.delete(key);
-      return facts;
+      return { facts, commitSha: tree.etag };
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'NotModifiedError' && cached) {
         cached.checkedAt = this.#clock();
         this.#toKeep.add(key);
-        return cached.facts;
+        return { facts: cached.facts, commitSha: cached.commitSha };
       }
       this.#byRepository.delete(key);
       const failedBefore = this.#failing.has(key);
@@ -374,19 +483,20 @@ export class SourceFactProvider implements FactProvider {
           }; its source facts say source.readable false until it can be read`,
         );
       }
-      return UNREADABLE_SOURCE;
+      return { facts: UNREADABLE_SOURCE };
     }
   }
 
-  async #localFacts(key: string, name: string): Promise<Facts> {
+  async #localFacts(key: string, name: string): Promise<Graded> {
     const dir = this.#host.repositoryPath(name);
     const commitSha = await readBranchHead(dir, this.#host.defaultBranch);
     if (!commitSha) {
       this.#byRepository.delete(key);
-      return UNREADABLE_SOURCE;
+      return { facts: UNREADABLE_SOURCE };
     }
     const cached = this.#byRepository.get(key);
-    if (cached?.commitSha === commitSha) return cached.facts;
+    if (cached?.commitSha === commitSha)
+      return { facts: cached.facts, commitSha };
     this.#repositoriesRead++;
     let facts: Facts;
     // One process reads the tree and the files; a scheduled run may read
@@ -410,12 +520,12 @@ export class SourceFactProvider implements FactProvider {
       this.#logger.warn(
         `Cannot read the source repository ${name} on the local git host: ${error}`,
       );
-      return UNREADABLE_SOURCE;
+      return { facts: UNREADABLE_SOURCE };
     } finally {
       reader.close();
     }
     this.#byRepository.set(key, { commitSha, facts });
     this.#toKeep.add(key);
-    return facts;
+    return { facts, commitSha };
   }
 }

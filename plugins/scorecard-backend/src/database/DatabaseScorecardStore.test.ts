@@ -201,6 +201,65 @@ describe.each(databases.eachSupportedId())(
       expect(totalItems).toBe(0);
     });
 
+    it('keeps the revisions graded beside the results, moving them only when their content moves', async () => {
+      const at = (commit: string, content: string) => ({
+        revisions: {
+          gitops: { commit, content },
+          source: { commit: 'c0ffee' },
+        },
+      });
+      await save([evaluation('a', 'gold', at('commit-1', 'folder-1'))]);
+      expect((await store.getEntity('component:default/a'))?.revisions).toEqual(
+        at('commit-1', 'folder-1').revisions,
+      );
+
+      // Same results at a later commit that left the folder as it was (a
+      // commit to another service): the commit graded stays.
+      await save(
+        [evaluation('a', 'gold', at('commit-2', 'folder-1'))],
+        '2026-03-10',
+        '2026-03-10T11:00:00.000Z',
+      );
+      expect(
+        (await store.getEntity('component:default/a'))?.revisions?.gitops,
+      ).toEqual({ commit: 'commit-1', content: 'folder-1' });
+
+      // Same results, the folder changed: the new revisions are kept, with
+      // the evaluation time as it was (a full run's touchUnchanged false).
+      await save(
+        [evaluation('a', 'gold', at('commit-3', 'folder-3'))],
+        '2026-03-10',
+        '2026-03-10T12:00:00.000Z',
+      );
+      const moved = await store.getEntity('component:default/a');
+      expect(moved?.revisions?.gitops).toEqual({
+        commit: 'commit-3',
+        content: 'folder-3',
+      });
+      expect(moved?.evaluatedAt).toBe('2026-03-10T10:00:00.000Z');
+
+      // An evaluation that started before the stored one moves nothing.
+      await save(
+        [evaluation('a', 'silver', at('commit-0', 'folder-0'))],
+        '2026-03-10',
+        '2026-03-10T09:00:00.000Z',
+      );
+      await save(
+        [evaluation('a', 'gold', at('commit-0', 'folder-0'))],
+        '2026-03-10',
+        '2026-03-10T09:30:00.000Z',
+      );
+      expect(
+        (await store.getEntity('component:default/a'))?.revisions?.gitops,
+      ).toEqual({ commit: 'commit-3', content: 'folder-3' });
+
+      // Rows from before revisions were kept have none: unknown, not empty.
+      await knex('scorecard_entities').update({ graded: null });
+      expect(
+        (await store.getEntity('component:default/a'))?.revisions,
+      ).toBeUndefined();
+    });
+
     it('reads back what it stored', async () => {
       const a = evaluation('a', 'bronze', {
         title: 'Service A',
@@ -211,6 +270,8 @@ describe.each(databases.eachSupportedId())(
       await save([a]);
       expect(await store.getEntity(a.entityRef)).toEqual({
         ...a,
+        // Graded at no revisions: the entity has no inputs that have them.
+        revisions: {},
         failingChecks: ['two-replicas'],
         evaluatedAt: '2026-03-10T10:00:00.000Z',
       });

@@ -9,6 +9,7 @@ import {
   GroupHistoryPoint,
   LEVELS,
   levelRank,
+  revisionsMatch,
 } from '@causeway/plugin-scorecard-common';
 import { Knex } from 'knex';
 import {
@@ -54,6 +55,8 @@ type EntityRow = {
   catalog_etag: string | null;
   history_day: string;
   evaluated_at: string;
+  /** JSON: the revisions graded; null in rows from before they were kept. */
+  graded: string | null;
 };
 
 type WaiverRow = {
@@ -119,13 +122,18 @@ function toRow(
   const hash = createHash('sha256')
     .update(JSON.stringify(Object.values(row)))
     .digest('hex');
+  // Not part of the hash: the same results at a new commit are unchanged.
   return {
     ...row,
     results_hash: hash,
     history_day: day,
     evaluated_at: evaluatedAt,
+    graded: JSON.stringify(e.revisions ?? {}),
   };
 }
+
+const parseGraded = (graded: string | null) =>
+  graded === null ? undefined : JSON.parse(graded);
 
 function fromWaiverRow(row: WaiverRow): WaiverRecord {
   return {
@@ -222,7 +230,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const locked = tx<EntityRow>(ENTITIES)
       .whereIn('entity_ref', refs)
       .orderBy('entity_ref')
-      .select('entity_ref', 'results_hash', 'history_day', 'evaluated_at');
+      .select(
+        'entity_ref',
+        'results_hash',
+        'history_day',
+        'evaluated_at',
+        'graded',
+      );
     const stored = new Map(
       (this.#isPostgres ? await locked.forUpdate() : await locked).map(r => [
         r.entity_ref,
@@ -234,16 +248,31 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const changed: EntityRow[] = [];
     const newDay: EntityRow[] = [];
     const unchanged: EntityRow[] = [];
+    /** Same results, graded at revisions whose content moved. */
+    const regraded: EntityRow[] = [];
     for (const row of rows) {
       const before = stored.get(row.entity_ref);
       if (before && before.evaluated_at > evaluatedAt) continue;
       if (!before || before.results_hash !== row.results_hash) {
         changed.push(row);
+        continue;
       } else if (before.history_day !== day) {
         newDay.push(row);
       } else {
         unchanged.push(row);
       }
+      const graded = parseGraded(before.graded);
+      if (!graded || !revisionsMatch(graded, JSON.parse(row.graded!))) {
+        regraded.push(row);
+      }
+    }
+    if (regraded.length) {
+      // One statement for the batch: the rows exist, only graded moves.
+      await tx(ENTITIES)
+        .insert(regraded)
+        .onConflict('entity_ref')
+        .merge(['graded'])
+        .where(`${ENTITIES}.evaluated_at`, '<=', evaluatedAt);
     }
     if (changed.length) {
       await tx(ENTITIES)
@@ -393,6 +422,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       name: row.name,
       etag: optional(row.catalog_etag),
       results: JSON.parse(row.results),
+      revisions: parseGraded(row.graded),
     };
   }
 

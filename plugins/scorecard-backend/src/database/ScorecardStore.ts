@@ -5,6 +5,7 @@ import {
   FactValue,
   GroupHistoryPoint,
   Level,
+  Revision,
   Waiver,
 } from '@causeway/plugin-scorecard-common';
 
@@ -38,6 +39,11 @@ export type EntityEvaluation = {
   failed: number;
   waived: number;
   results: StoredCheckResult[];
+  /**
+   * What the facts were made of, by input (`gitops`, `source`): stored
+   * beside the results, so a read can tell whether they are stale.
+   */
+  revisions?: Record<string, Revision>;
 };
 
 export type StoredEntity = EntityEvaluation & {
@@ -80,7 +86,9 @@ export interface ScorecardStore {
    * that have no history row for `day` yet, each entity's row, failing checks
    * and history together in one transaction. `touchUnchanged` moves the
    * evaluation time of the others too. An entity stored with a later
-   * `evaluatedAt` (another replica graded it since) is left as it is.
+   * `evaluatedAt` (another replica graded it since) is left as it is. The
+   * revisions graded are stored with the results, and updated on an
+   * unchanged row when their content moved.
    * Returns how many were written.
    */
   saveEvaluations(

@@ -6,7 +6,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { CheckDefinition, Facts } from '@causeway/plugin-scorecard-common';
-import { FactProvider } from '@causeway/plugin-scorecard-node';
+import { EntityRevisions, FactProvider } from '@causeway/plugin-scorecard-node';
 import { EntityEvaluation, ScorecardStore } from '../database/ScorecardStore';
 import { normalizeRef } from '../refs';
 import {
@@ -50,6 +50,9 @@ const POLL_FIELDS = [
   'spec.lifecycle',
 ];
 
+/** What providers read to say where an entity's inputs are (its annotations). */
+const REVISION_FIELDS = ['kind', 'metadata'];
+
 const GROUP_FIELDS = [
   'kind',
   'metadata.namespace',
@@ -69,6 +72,12 @@ export function addDays(day: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return dayOf(date);
 }
+
+/** Facts by entity ref, and the revisions they were made of. */
+type Collected = {
+  facts: Map<string, Facts>;
+  revisions: Map<string, EntityRevisions>;
+};
 
 export type FullRunSummary = {
   entities: number;
@@ -170,13 +179,20 @@ export class ScorecardEvaluator {
       : [];
     const list = lap();
     signal?.throwIfAborted();
-    const [facts, waivers] = await Promise.all([
+    const [{ facts, revisions }, waivers] = await Promise.all([
       this.#collect(entities, { all: true }),
       this.#store.activeWaivers({ today }),
     ]);
     const factsTime = lap();
     signal?.throwIfAborted();
-    const evaluations = this.#evaluate(checks, entities, facts, waivers, today);
+    const evaluations = this.#evaluate(
+      checks,
+      entities,
+      { facts, revisions },
+      waivers,
+      today,
+    );
+
     const evaluate = lap();
     signal?.throwIfAborted();
 
@@ -236,14 +252,20 @@ export class ScorecardEvaluator {
         if (item && checks.selects(entitySubject(item))) entities.push(item);
       }
     }
-    const [facts, waivers] = await Promise.all([
+    const [collected, waivers] = await Promise.all([
       this.#collect(entities),
       this.#store.activeWaivers({
         today,
         entityRefs: entities.map(entityRefOf),
       }),
     ]);
-    const evaluations = this.#evaluate(checks, entities, facts, waivers, today);
+    const evaluations = this.#evaluate(
+      checks,
+      entities,
+      collected,
+      waivers,
+      today,
+    );
     await this.#store.saveEvaluations(evaluations, {
       day: today,
       evaluatedAt: now.toISOString(),
@@ -252,6 +274,47 @@ export class ScorecardEvaluator {
     const scored = new Map(evaluations.map(e => [e.entityRef, e]));
     await this.#store.deleteEntities(refs.filter(ref => !scored.has(ref)));
     return scored;
+  }
+
+  /**
+   * What the facts of these entities would be made of now, by ref, from
+   * every provider that can tell without collecting (one catalog call for
+   * where their inputs are). An entity the catalog does not have is left
+   * out, and every entity when no provider tells revisions; one with no
+   * such inputs has none.
+   */
+  async currentRevisions(
+    entityRefs: string[],
+  ): Promise<Map<string, EntityRevisions>> {
+    const refs = [...new Set(entityRefs.map(ref => normalizeRef(ref)))];
+    const current = new Map<string, EntityRevisions>();
+    const providers = this.#providers.filter(p => p.revisions);
+    // No input has revisions: every result is as fresh as it can be, and
+    // the catalog need not be asked where the inputs are.
+    if (!refs.length || !providers.length) return current;
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const { items } = await this.#catalog.getEntitiesByRefs(
+      { entityRefs: refs, fields: REVISION_FIELDS },
+      { credentials },
+    );
+    const entities = items.filter((e): e is Entity => Boolean(e));
+    for (const entity of entities) current.set(entityRefOf(entity), {});
+    const results = await Promise.all(
+      providers.map(async provider => {
+        try {
+          return (await provider.revisions?.(entities)) ?? new Map();
+        } catch (error) {
+          throw new Error(`Fact provider ${provider.id} failed: ${error}`);
+        }
+      }),
+    );
+    for (const revisions of results) {
+      for (const [ref, values] of revisions) {
+        const into = current.get(ref.toLocaleLowerCase('en-US'));
+        if (into) Object.assign(into, values);
+      }
+    }
+    return current;
   }
 
   /**
@@ -373,37 +436,50 @@ export class ScorecardEvaluator {
     return entities;
   }
 
-  /** Every provider's facts of the entities, one call each, merged by ref. */
+  /**
+   * Every provider's facts of the entities, one call each, merged by ref,
+   * with the revisions the providers say the facts were made of.
+   */
   async #collect(
     entities: Entity[],
     options: { all?: boolean } = {},
-  ): Promise<Map<string, Facts>> {
+  ): Promise<Collected> {
     const merged = new Map<string, Record<string, Facts[string]>>();
-    if (!entities.length && !options.all) return merged;
+    const revisions = new Map<string, EntityRevisions>();
+    if (!entities.length && !options.all) return { facts: merged, revisions };
     const results = await Promise.all(
       this.#providers.map(async provider => {
+        const graded = new Map<string, EntityRevisions>();
         try {
-          return await provider.collect(entities, options);
+          const facts = await provider.collect(entities, {
+            ...options,
+            revisions: graded,
+          });
+          return { facts, graded };
         } catch (error) {
           throw new Error(`Fact provider ${provider.id} failed: ${error}`);
         }
       }),
     );
-    for (const facts of results) {
+    for (const { facts, graded } of results) {
       for (const [ref, values] of facts) {
         const key = ref.toLocaleLowerCase('en-US');
         const into = merged.get(key);
         if (into) Object.assign(into, values);
         else merged.set(key, { ...values });
       }
+      for (const [ref, values] of graded) {
+        const key = ref.toLocaleLowerCase('en-US');
+        revisions.set(key, { ...revisions.get(key), ...values });
+      }
     }
-    return merged;
+    return { facts: merged, revisions };
   }
 
   #evaluate(
     checks: CompiledChecks,
     entities: Entity[],
-    facts: Map<string, Facts>,
+    collected: Collected,
     waivers: Parameters<typeof indexWaivers>[0],
     today: string,
   ): EntityEvaluation[] {
@@ -413,12 +489,15 @@ export class ScorecardEvaluator {
       const ref = entityRefOf(entity);
       const evaluation = evaluateEntity({
         entity,
-        facts: facts.get(ref) ?? {},
+        facts: collected.facts.get(ref) ?? {},
         checks,
         waivers: waiverIndex.get(ref),
         today,
       });
-      if (evaluation) out.push(evaluation);
+      if (evaluation) {
+        evaluation.revisions = collected.revisions.get(ref) ?? {};
+        out.push(evaluation);
+      }
     }
     return out;
   }

@@ -7,6 +7,7 @@ import {
   EntityScorecard,
   FactDefinition,
   GateResponse,
+  gradedCommits,
   GroupHistoryPoint,
   GroupRollup,
   Level,
@@ -21,6 +22,7 @@ import {
   WaiverRecord,
 } from '../database/ScorecardStore';
 import { NotEvaluatedError } from './errors';
+import { FreshResults } from './FreshResults';
 import { addDays, dayOf, ScorecardEvaluator } from './ScorecardEvaluator';
 
 /** A waiver as the API shows it: the record, and whether it applies today. */
@@ -40,8 +42,11 @@ export type ListQuery = Pick<
 const latest = (a: string, b?: string) => (b && b > a ? b : a);
 
 /**
- * What the API serves, from stored results only: nothing is evaluated on a
- * read, except where a route asks for it (evaluate, waivers).
+ * What the API serves, from stored results: nothing is evaluated on a read,
+ * except where a route asks for it (evaluate, waivers) and where one
+ * entity's results must be current (its scorecard, the gate): those are
+ * graded again first when the entity's GitOps folder or source repository
+ * moved since.
  */
 export class ScorecardService {
   readonly #store: ScorecardStore;
@@ -51,6 +56,7 @@ export class ScorecardService {
   readonly #waiverMaxDays: number;
   readonly #retentionDays: number;
   readonly #clock: () => Date;
+  readonly #fresh: FreshResults;
 
   constructor(options: {
     store: ScorecardStore;
@@ -69,6 +75,7 @@ export class ScorecardService {
     this.#waiverMaxDays = options.waiverMaxDays;
     this.#retentionDays = options.retentionDays;
     this.#clock = options.clock ?? (() => new Date());
+    this.#fresh = new FreshResults(options);
   }
 
   checks() {
@@ -78,7 +85,7 @@ export class ScorecardService {
 
   async scorecard(entityRef: string): Promise<EntityScorecard> {
     const [stored, waivers, lastFullRun] = await Promise.all([
-      this.#store.getEntity(entityRef),
+      this.#fresh.read(entityRef),
       this.#store.listWaivers(entityRef),
       this.#store.getLastFullRun(),
     ]);
@@ -95,6 +102,7 @@ export class ScorecardService {
       failed: stored.failed,
       waived: stored.waived,
       evaluatedAt: latest(stored.evaluatedAt, lastFullRun),
+      graded: gradedCommits(stored.revisions ?? {}),
       results: stored.results.map(result => {
         const waiver = result.waiverId ? byId.get(result.waiverId) : undefined;
         return {
@@ -117,11 +125,12 @@ export class ScorecardService {
 
   /**
    * Whether the entity reaches minLevel, and the failing checks at or below
-   * it. Throws NotEvaluatedError (409) when there are no results.
+   * it, graded at the current commits of its GitOps folder and source
+   * repository. Throws NotEvaluatedError (409) when there are no results.
    */
   async gate(entityRef: string, minLevel: Level): Promise<GateResponse> {
     const [stored, lastFullRun] = await Promise.all([
-      this.#store.getEntity(entityRef),
+      this.#fresh.read(entityRef),
       this.#store.getLastFullRun(),
     ]);
     if (!stored) {
@@ -134,6 +143,7 @@ export class ScorecardService {
       level: stored.level,
       pass: levelRank(stored.level) >= bar,
       evaluatedAt: latest(stored.evaluatedAt, lastFullRun),
+      graded: gradedCommits(stored.revisions ?? {}),
       blocking: stored.results
         .filter(r => r.status === 'fail' && levelRank(r.level) <= bar)
         .sort(

@@ -62,6 +62,7 @@ export function scorecard(
     failed: 0,
     waived: 0,
     evaluatedAt: '2026-03-01T10:00:00Z',
+    graded: {},
     results: [],
     ...fields,
   };

@@ -22,6 +22,10 @@ const evaluated = scorecard({
   passed: 2,
   failed: 1,
   waived: 1,
+  graded: {
+    gitops: { commit: '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d' },
+    source: { commit: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432' },
+  },
   results: [
     checkResult('owned-by-team', {
       title: 'Owned by a team',
@@ -91,6 +95,9 @@ describe('EntityScorecardContent', () => {
 
     expect(await screen.findByLabelText('Level: Bronze')).toBeInTheDocument();
     expect(screen.getByText('2 passed · 1 failed · 1 waived')).toBeVisible();
+    expect(
+      screen.getByText('Graded at gitops 1a2b3c4 / source 9f8e7d6'),
+    ).toBeVisible();
 
     const bronze = within(section('Bronze'));
     expect(bronze.getByText('Owned by a team')).toBeInTheDocument();
