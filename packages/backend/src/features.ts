@@ -29,14 +29,19 @@ import scorecardBackend from '@causeway/plugin-scorecard-backend';
 import scorecardBackendModuleGitops from '@causeway/plugin-scorecard-backend-module-gitops';
 import scorecardBackendModuleKubernetes from '@causeway/plugin-scorecard-backend-module-kubernetes';
 import eventsBackend from '@backstage/plugin-events-backend';
+import eventsBackendModuleGithub from '@backstage/plugin-events-backend-module-github';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import { deploymentServiceFactory } from './deployment/deploymentServiceRef';
+import { httpRouterServiceFactory } from './databaseOutage/httpRouterServiceFactory';
 
 export const backendFeatures: BackendFeature[] = [
   // Refuses, before any plugin starts, a production or multi-replica
   // configuration that would keep data in one pod.
   deploymentServiceFactory,
+  // Each plugin's routes, answering 503 (not 500 with the server's
+  // address) while the database cannot be reached.
+  httpRouterServiceFactory,
 
   // Serves the built frontend, so the portal is one process on one port.
   appBackend,
@@ -88,6 +93,10 @@ export const backendFeatures: BackendFeature[] = [
   // handled once, by one subscriber per subscription id (normally in the
   // publishing process), so handlers must not depend on that process's memory.
   eventsBackend,
+  // GitHub's webhooks at /api/events/http/github, refused unless signed
+  // with events.modules.github.webhookSecret (no secret, no endpoint);
+  // pushes reach the scorecard as github.push.
+  eventsBackendModuleGithub,
   userSettingsBackend,
   signalsBackend,
 ];

@@ -129,6 +129,26 @@ export class GitOpsReader {
   }
 
   /**
+   * The head of the branch as the remote has it now, not as fetched in the
+   * last few seconds: for a push someone says just happened.
+   */
+  async freshHead(): Promise<string> {
+    return (await this.#store.head(Date.now())).commitSha;
+  }
+
+  /**
+   * The paths of the files changed between two commits the store holds
+   * (after a fetch: see freshHead); `from` undefined: every file of `to`.
+   */
+  async changedPaths(from: string | undefined, to: string): Promise<string[]> {
+    if (!from) {
+      const { reader } = await this.#store.trees();
+      return (await listCommitFiles(reader, to)).map(e => e.path);
+    }
+    return (await this.#diff(from, to, [])).map(c => c.path);
+  }
+
+  /**
    * The files under `prefix` (a folder or a file, e.g. "infrastructure") at
    * the head of the branch. A prefix through a symbolic link is refused;
    * links under it are not files and are left out, never followed.

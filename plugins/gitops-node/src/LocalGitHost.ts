@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { ConflictError, InputError } from '@backstage/errors';
 import { KUBERNETES_NAME } from '@causeway/plugin-gitops-common';
 import { GitCommandError, GitIdentity, runGit } from './git';
+import { useLocalHooks } from './localGitHooks';
 
 export type LocalRepositoryCreated = {
   name: string;
@@ -47,6 +48,14 @@ export class LocalGitHost {
       );
     }
     return path.join(this.root, `${name}.git`);
+  }
+
+  /**
+   * The folder of the post-receive hook every repository here runs (see
+   * installLocalHooks); its leading dot keeps it out of list().
+   */
+  get hooksDir(): string {
+    return path.join(this.root, '.causeway-hooks');
   }
 
   url(name: string): string {
@@ -118,6 +127,8 @@ export class LocalGitHost {
       commitSha = await git(['rev-parse', 'HEAD']);
       // The index was only needed to commit from the workspace.
       await fs.rm(path.join(bare, 'index'), { force: true });
+      // Pushes to it from now on tell the portal.
+      await useLocalHooks(bare, this.hooksDir);
       if (options.description) {
         await fs.writeFile(
           path.join(bare, 'description'),

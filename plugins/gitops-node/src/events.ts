@@ -18,3 +18,17 @@ export type GitOpsChangedEvent = {
 export const SOURCE_REPOSITORY_CREATED_TOPIC =
   'causeway.source-repository.created';
 export type SourceRepositoryCreatedEvent = { name: string; url: string };
+
+/**
+ * Someone pushed to the default branch of a service's source repository:
+ * one on the local git host (`name` set; its hook told the portal) or a
+ * hosted one (`url` only; a webhook or the head poll found it).
+ */
+export const SOURCE_REPOSITORY_PUSHED_TOPIC =
+  'causeway.source-repository.pushed';
+export type SourceRepositoryPushedEvent = {
+  url: string;
+  name?: string;
+  branch: string;
+  commitSha: string;
+};

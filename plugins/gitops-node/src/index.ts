@@ -54,11 +54,23 @@ export {
 export {
   GITOPS_CHANGED_TOPIC,
   SOURCE_REPOSITORY_CREATED_TOPIC,
+  SOURCE_REPOSITORY_PUSHED_TOPIC,
 } from './events';
 export type {
   GitOpsChangedEvent,
   SourceRepositoryCreatedEvent,
+  SourceRepositoryPushedEvent,
 } from './events';
+export {
+  HOOK_SECRET_HEADER,
+  hookSecret,
+  installLocalHooks,
+  isHookSecret,
+  isNullSha,
+  parseRefUpdates,
+  useLocalHooks,
+} from './localGitHooks';
+export type { RefUpdate } from './localGitHooks';
 export { platformPolicyFromConfig } from './platformPolicyFromConfig';
 export { loadPlatformApis } from './loadPlatformApis';
 export { commitAuthor } from './commitAuthor';

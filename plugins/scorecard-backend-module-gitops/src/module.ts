@@ -7,8 +7,11 @@ import { ScmIntegrations } from '@backstage/integration';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   gitopsRepositoryServiceRef,
+  hookSecret,
+  installLocalHooks,
   loadPlatformApis,
   localGitHostServiceRef,
+  localRepositoryPath,
 } from '@causeway/plugin-gitops-node';
 import { scorecardFactProvidersExtensionPoint } from '@causeway/plugin-scorecard-node';
 import {
@@ -17,6 +20,11 @@ import {
 } from './changes/RepositoryChangeSource';
 import { DatabaseFactCache } from './cache/FactCache';
 import { DatabaseChangeIndex } from './changes/ChangeIndex';
+import { GitOpsHeadTracker } from './changes/GitOpsHeadTracker';
+import { DatabaseHostedHeadStore } from './changes/HostedHeadStore';
+import { LocalPushReceiver } from './changes/LocalPushReceiver';
+import { createPushRouter, POST_RECEIVE_PATH } from './changes/pushRouter';
+import { readHeadPollFrequency } from './changes/headPollConfig';
 import { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
 import { SourceFactProvider } from './source/SourceFactProvider';
 
@@ -41,6 +49,10 @@ export const scorecardModuleGitops = createBackendModule({
         host: localGitHostServiceRef,
         urlReader: coreServices.urlReader,
         database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
       },
       async init({
         scorecard,
@@ -51,6 +63,10 @@ export const scorecardModuleGitops = createBackendModule({
         host,
         urlReader,
         database,
+        httpRouter,
+        discovery,
+        lifecycle,
+        scheduler,
       }) {
         const platformApis = await loadPlatformApis(
           path.resolve(
@@ -68,6 +84,7 @@ export const scorecardModuleGitops = createBackendModule({
           changeIndex,
           cache,
         });
+        const hostedHeads = await DatabaseHostedHeadStore.create({ database });
         const source = new SourceFactProvider({
           host,
           logger,
@@ -75,14 +92,69 @@ export const scorecardModuleGitops = createBackendModule({
           integrations: ScmIntegrations.fromConfig(config),
           changeIndex,
           cache,
+          // Hosted heads as pushes were last seen: what the gate compares
+          // a stored grade with, never a call to GitHub.
+          hostedHeads,
         });
         scorecard.addFactProvider(gitops, source);
+
+        // Pushes the portal did not make: the local repositories' hook,
+        // GitHub's push webhooks (events.modules.github.webhookSecret) and
+        // the head poll as the safety net.
+        const gitopsUrl = config.getString('gitops.repository.url');
+        const gitopsPath = localRepositoryPath(gitopsUrl);
+        const gitopsHeads = new GitOpsHeadTracker({
+          repository,
+          branch:
+            config.getOptionalString('gitops.repository.branch') ?? 'main',
+          heads: hostedHeads,
+          events,
+          logger,
+        });
+        const receiver = new LocalPushReceiver({
+          host,
+          gitopsPath,
+          gitops: gitopsHeads,
+          events,
+        });
+        httpRouter.use(
+          createPushRouter({
+            receiver,
+            secret: () => hookSecret(host.hooksDir),
+          }),
+        );
+        httpRouter.addAuthPolicy({
+          path: POST_RECEIVE_PATH,
+          allow: 'unauthenticated',
+        });
+        lifecycle.addStartupHook(async () => {
+          // After every plugin's init: the GitOps repository exists by now.
+          const repositories = (await host.list()).map(name =>
+            host.repositoryPath(name),
+          );
+          if (gitopsPath) repositories.push(gitopsPath);
+          await installLocalHooks({
+            hooksDir: host.hooksDir,
+            endpoint: `${await discovery.getBaseUrl(
+              'scorecard',
+            )}${POST_RECEIVE_PATH}`,
+            repositories,
+          });
+        });
+        await scheduler.scheduleTask({
+          id: 'scorecard-gitops-head-poll',
+          frequency: readHeadPollFrequency(config),
+          timeout: { minutes: 2 },
+          scope: 'global',
+          fn: () => gitopsHeads.poll(),
+        });
 
         const changes = new RepositoryChangeSource({
           gitops,
           source,
           host,
           logger,
+          pushes: { gitopsHeads, gitopsUrl, hostedHeads, changeIndex },
         });
         scorecard.addChangeSource(listener => changes.subscribe(listener));
         await events.subscribe({

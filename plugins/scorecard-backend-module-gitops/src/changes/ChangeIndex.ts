@@ -86,6 +86,14 @@ export class DatabaseChangeIndex {
     });
   }
 
+  /** Every key of a source that some entity reads. */
+  async keys(source: ChangeIndexSource): Promise<string[]> {
+    return this.db<Row>(TABLE)
+      .where('source', source)
+      .distinct('key')
+      .pluck('key');
+  }
+
   /** The entities that read any of these keys. */
   async entitiesFor(
     source: ChangeIndexSource,

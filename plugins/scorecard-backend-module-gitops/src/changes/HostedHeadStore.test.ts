@@ -1,6 +1,9 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseHostedHeadStore, hostedRepositoryKey } from './HostedHeadStore';
+import {
+  DatabaseHostedHeadStore,
+  hostedRepositoryKey,
+} from './HostedHeadStore';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +26,10 @@ describe.each(databases.eachSupportedId())(
 
       // The same head again (a poll after the webhook) keeps its time.
       await new Promise(resolve => setTimeout(resolve, 5));
-      await store.record('https://github.com/acme/payment-service.git', sha('a'));
+      await store.record(
+        'https://github.com/acme/payment-service.git',
+        sha('a'),
+      );
       // Another replica's store on the same database reads it.
       const again = await DatabaseHostedHeadStore.create({ database });
       const url = 'url:https://github.com/Acme/payment-service/tree/main/';
@@ -48,10 +54,16 @@ describe.each(databases.eachSupportedId())(
 describe('hostedRepositoryKey', () => {
   it('names a repository the same from its page, clone and source-location URLs', () => {
     const key = 'https://github.com/acme/payment-service';
-    expect(hostedRepositoryKey('https://github.com/acme/payment-service')).toBe(key);
-    expect(hostedRepositoryKey('https://GitHub.com/Acme/payment-service.git')).toBe(key);
+    expect(hostedRepositoryKey('https://github.com/acme/payment-service')).toBe(
+      key,
+    );
     expect(
-      hostedRepositoryKey('url:https://github.com/acme/payment-service/tree/main/'),
+      hostedRepositoryKey('https://GitHub.com/Acme/payment-service.git'),
+    ).toBe(key);
+    expect(
+      hostedRepositoryKey(
+        'url:https://github.com/acme/payment-service/tree/main/',
+      ),
     ).toBe(key);
     expect(hostedRepositoryKey('not a url')).toBe('not a url');
   });

@@ -31,9 +31,12 @@ export function hostedRepositoryKey(url: string): string {
   } catch {
     return url;
   }
+  if (!/^https?:$/.test(parsed.protocol)) return url;
   const [owner, repo] = parsed.pathname.split('/').filter(Boolean);
   if (!owner || !repo) return url;
-  return `${parsed.protocol}//${parsed.host.toLowerCase()}/${owner.toLowerCase()}/${repo
+  return `${
+    parsed.protocol
+  }//${parsed.host.toLowerCase()}/${owner.toLowerCase()}/${repo
     .replace(/\.git$/, '')
     .toLowerCase()}`;
 }
