@@ -12,6 +12,7 @@ import {
   loadPlatformApis,
   localGitHostServiceRef,
   localRepositoryPath,
+  usesLocalGitHost,
 } from '@causeway/plugin-gitops-node';
 import { scorecardFactProvidersExtensionPoint } from '@causeway/plugin-scorecard-node';
 import {
@@ -117,10 +118,21 @@ export const scorecardModuleGitops = createBackendModule({
           gitops: gitopsHeads,
           events,
         });
+        // Only where there are local repositories to run the hook: a
+        // production replica on GitHub writes nothing to its disk for it.
+        const localHooks = !!gitopsPath || usesLocalGitHost(config);
+        let secret: Promise<string> | undefined;
         httpRouter.use(
           createPushRouter({
             receiver,
-            secret: () => hookSecret(host.hooksDir),
+            secret: () => {
+              if (!localHooks) return Promise.resolve(undefined);
+              secret ??= hookSecret(host.hooksDir);
+              secret.catch(() => {
+                secret = undefined;
+              });
+              return secret;
+            },
           }),
         );
         httpRouter.addAuthPolicy({
@@ -128,6 +140,7 @@ export const scorecardModuleGitops = createBackendModule({
           allow: 'unauthenticated',
         });
         lifecycle.addStartupHook(async () => {
+          if (!localHooks) return;
           // After every plugin's init: the GitOps repository exists by now.
           const repositories = (await host.list()).map(name =>
             host.repositoryPath(name),
@@ -139,7 +152,12 @@ export const scorecardModuleGitops = createBackendModule({
               'scorecard',
             )}${POST_RECEIVE_PATH}`,
             repositories,
-          });
+          }).catch(error =>
+            // Pushes are then found by the head poll, seconds later.
+            logger.warn(
+              `Could not install the local repositories' git hook: ${error}`,
+            ),
+          );
         });
         await scheduler.scheduleTask({
           id: 'scorecard-gitops-head-poll',

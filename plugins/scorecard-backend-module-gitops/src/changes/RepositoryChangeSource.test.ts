@@ -4,7 +4,11 @@ import {
   GITOPS_CHANGED_TOPIC,
   LocalGitHost,
   SOURCE_REPOSITORY_CREATED_TOPIC,
+  SOURCE_REPOSITORY_PUSHED_TOPIC,
 } from '@causeway/plugin-gitops-node';
+import { mockServices } from '@backstage/backend-test-utils';
+import { DefaultEventsService } from '@backstage/plugin-events-node';
+import knexFactory from 'knex';
 import {
   createGitOpsRepository,
   createSourceRepository,
@@ -20,6 +24,9 @@ import { GitOpsFactProvider } from '../gitops/GitOpsFactProvider';
 import { SourceFactProvider } from '../source/SourceFactProvider';
 import { DatabaseChangeIndex } from './ChangeIndex';
 import { RepositoryChangeSource } from './RepositoryChangeSource';
+import { GitOpsHeadTracker } from './GitOpsHeadTracker';
+import { DatabaseHostedHeadStore } from './HostedHeadStore';
+import { GITHUB_PUSH_TOPIC } from './githubPush';
 
 jest.setTimeout(60_000);
 
@@ -167,5 +174,101 @@ describe('RepositoryChangeSource', () => {
       ['component:default/payment-service'],
       ['component:default/checkout-service'],
     ]);
+  });
+  it('re-grades the entities of a source repository someone pushed to: local by name, hosted by URL from a GitHub push webhook', async () => {
+    const hostedHeads = await DatabaseHostedHeadStore.create({
+      database: mockServices.database({
+        knex: knexFactory({
+          client: 'better-sqlite3',
+          connection: ':memory:',
+          useNullAsDefault: true,
+        }),
+      }),
+    });
+    const events = DefaultEventsService.create({ logger }).forPlugin(
+      'scorecard',
+    );
+    const gitopsHeads = new GitOpsHeadTracker({
+      repository: gitops.repository,
+      branch: 'main',
+      heads: hostedHeads,
+      events,
+      logger,
+    });
+    // What the source provider records for a hosted source-location.
+    await changeIndex.record('source-repository', {
+      entityRefs: ['component:default/hosted-service'],
+      entries: [
+        {
+          key: 'url:https://github.com/acme/hosted-service/tree/main/',
+          entityRef: 'component:default/hosted-service',
+        },
+      ],
+      all: false,
+    });
+    const withPushes = new RepositoryChangeSource({
+      gitops: new GitOpsFactProvider({
+        repository: gitops.repository,
+        platformApis: apis,
+        logger,
+        changeIndex,
+      }),
+      source: new SourceFactProvider({ host, logger, changeIndex }),
+      host,
+      logger,
+      pushes: {
+        gitopsHeads,
+        gitopsUrl: 'https://github.com/acme/gitops.git',
+        hostedHeads,
+        changeIndex,
+      },
+    });
+    const sha = 'c'.repeat(40);
+    const push = (overrides: Record<string, unknown> = {}) => ({
+      topic: GITHUB_PUSH_TOPIC,
+      eventPayload: {
+        ref: 'refs/heads/main',
+        before: 'b'.repeat(40),
+        after: sha,
+        repository: {
+          html_url: 'https://github.com/Acme/hosted-service',
+          default_branch: 'main',
+        },
+        ...overrides,
+      },
+    });
+
+    expect(
+      await withPushes.entitiesFor({
+        topic: SOURCE_REPOSITORY_PUSHED_TOPIC,
+        eventPayload: {
+          name: 'payment-service',
+          url: host.url('payment-service'),
+          branch: 'main',
+          commitSha: sha,
+        },
+      }),
+    ).toEqual(['component:default/payment-service']);
+    expect(await withPushes.entitiesFor(push())).toEqual([
+      'component:default/hosted-service',
+    ]);
+    const url = 'https://github.com/acme/hosted-service';
+    expect((await hostedHeads.heads([url])).get(url)?.sha).toBe(sha);
+
+    // Another branch, a malformed body, an unknown repository: nothing.
+    expect(
+      await withPushes.entitiesFor(push({ ref: 'refs/heads/feature' })),
+    ).toEqual([]);
+    expect(await withPushes.entitiesFor(push({ after: '$(id)' }))).toEqual([]);
+    expect(
+      await withPushes.entitiesFor(
+        push({
+          repository: {
+            html_url: 'https://github.com/acme/unknown',
+            default_branch: 'main',
+          },
+        }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -14,14 +14,15 @@ export const POST_RECEIVE_PATH = '/git-hooks/post-receive';
  */
 export function createPushRouter(options: {
   receiver: LocalPushReceiver;
-  secret: () => Promise<string>;
+  /** The hook's secret; undefined where no local repository runs it. */
+  secret: () => Promise<string | undefined>;
 }): express.Router {
   const router = Router();
   router.post(
     POST_RECEIVE_PATH,
     async (req, _res, next) => {
       const secret = await options.secret();
-      if (!isHookSecret(req.header(HOOK_SECRET_HEADER), secret)) {
+      if (!secret || !isHookSecret(req.header(HOOK_SECRET_HEADER), secret)) {
         throw new AuthenticationError(
           'The git hook secret is missing or wrong',
         );
