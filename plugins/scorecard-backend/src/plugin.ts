@@ -16,6 +16,7 @@ import { readScorecardConfig } from './config';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { CatalogFactProvider } from './facts/CatalogFactProvider';
 import { createRouter } from './service/router';
+import { retryUnderPolicy, RetryPolicy } from './service/databaseRetry';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
 
@@ -59,6 +60,21 @@ export const scorecardPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(scorecardPermissions);
         const settings = readScorecardConfig(config);
         const store = await DatabaseScorecardStore.create(deps);
+        const knex = await deps.database.getClient();
+        // Work that failed while PostgreSQL restarted or was away is tried
+        // again once it answers, not at the next scheduled run.
+        const retry: RetryPolicy = {
+          databaseReachable: () =>
+            Promise.race([
+              knex.raw('select 1').then(
+                () => true,
+                () => false,
+              ),
+              new Promise<boolean>(resolve =>
+                setTimeout(resolve, 5000, false).unref(),
+              ),
+            ]),
+        };
         const allProviders = [new CatalogFactProvider(), ...providers];
         const facts = allProviders.flatMap(p => p.facts);
 
@@ -67,6 +83,7 @@ export const scorecardPlugin = createBackendPlugin({
           store,
           providers: allProviders,
           retentionDays: settings.retentionDays,
+          retry,
         });
         const checks = new CheckLoader({
           directory: settings.checksDirectory,
@@ -105,11 +122,25 @@ export const scorecardPlugin = createBackendPlugin({
 
         // The signal aborts a run at its next step when this replica shuts
         // down, so its claim on the task is released for another replica.
+        // A run that failed is retried within the same claim: the claim
+        // could not be released while the database was away, and would
+        // block the next run until it expired.
         await scheduler.scheduleTask({
           id: EVALUATE_ALL_TASK,
           ...settings.schedule,
           fn: async signal => {
-            await evaluator.evaluateAll({ signal });
+            await retryUnderPolicy(() => evaluator.evaluateAll({ signal }), {
+              ...retry,
+              signal,
+              onRetry: ({ error, delayMs, databaseReachable }) =>
+                logger.warn(
+                  `The full evaluation failed${
+                    databaseReachable ? '' : ' (the database is unreachable)'
+                  }; running it again in ${Math.round(
+                    delayMs / 1000,
+                  )} s: ${error}`,
+                ),
+            });
           },
         });
         await scheduler.scheduleTask({

@@ -6,6 +6,18 @@ import { Client, ClientConfig } from 'pg';
 const DEFAULT_PREFIX = 'backstage_plugin_';
 
 /**
+ * How to reach the PostgreSQL server of `backend.database` (pg only): the
+ * database Backstage itself connects to when it creates the plugins'
+ * databases, unless the connection names one.
+ */
+export function serverClientConfig(config: Config): ClientConfig {
+  const connection = config.get('backend.database.connection');
+  return typeof connection === 'string'
+    ? { connectionString: connection }
+    : { database: 'postgres', ...(connection as ClientConfig) };
+}
+
+/**
  * Makes replicas that share a PostgreSQL server start one at a time:
  * Backstage's plugins each run their migrations at start, and several
  * replicas migrating an empty database at once fail on knex's migration
@@ -20,20 +32,18 @@ export async function acquireStartupLock(
 ): Promise<(() => Promise<void>) | undefined> {
   const database = config.getConfig('backend.database');
   if (database.getString('client') !== 'pg') return undefined;
-  const connection = database.get('connection');
-  // The database Backstage itself connects to when it creates the plugins'
-  // databases, unless the connection names one.
-  const clientConfig: ClientConfig =
-    typeof connection === 'string'
-      ? { connectionString: connection }
-      : { database: 'postgres', ...(connection as ClientConfig) };
   const key = `causeway-startup:${
     database.getOptionalString('prefix') ?? DEFAULT_PREFIX
   }`;
   const client = new Client({
-    ...clientConfig,
+    ...serverClientConfig(config),
     application_name: 'causeway_startup_lock',
   });
+  // A client without an 'error' listener throws from the event when the
+  // server goes away; the lock goes with the connection, nothing to undo.
+  client.on('error', error =>
+    logger.warn(`The start-up lock's connection was lost: ${error.message}`),
+  );
   await client.connect();
   const waiting = setTimeout(
     () => logger.info('Waiting for another replica to finish starting'),

@@ -17,6 +17,7 @@ import {
   indexWaivers,
 } from './evaluation';
 import { groupTree } from './groupTree';
+import { nextRetryDelay, RetryPolicy } from './databaseRetry';
 
 /**
  * The entity fields read from the catalog for evaluation: what the catalog
@@ -95,6 +96,11 @@ export type ScorecardEvaluatorOptions = {
   /** Every provider, the catalog's own included. */
   providers: FactProvider[];
   retentionDays: number;
+  /**
+   * When a failed re-grade is tried again. Defaults to never: its entities
+   * wait for the catalog poll or the next full run.
+   */
+  retry?: RetryPolicy;
   clock?: () => Date;
 };
 
@@ -115,8 +121,12 @@ export class ScorecardEvaluator {
   #checks = new CompiledChecks([]);
   #fullRun?: Promise<FullRunSummary>;
   #pending = new Set<string>();
-  #flushTimer?: NodeJS.Immediate;
+  #flushTimer?: NodeJS.Immediate | NodeJS.Timeout;
   #flushing?: Promise<void>;
+  readonly #retry?: RetryPolicy;
+  /** Re-grades failed in a row, and when the next may start after them. */
+  #regradeFailures = 0;
+  #regradeNotBefore = 0;
 
   constructor(options: ScorecardEvaluatorOptions) {
     this.#store = options.store;
@@ -125,6 +135,7 @@ export class ScorecardEvaluator {
     this.#logger = options.logger;
     this.#providers = options.providers;
     this.#retentionDays = options.retentionDays;
+    this.#retry = options.retry;
     this.#clock = options.clock ?? (() => new Date());
   }
 
@@ -192,7 +203,6 @@ export class ScorecardEvaluator {
       waivers,
       today,
     );
-
     const evaluate = lap();
     signal?.throwIfAborted();
 
@@ -386,26 +396,52 @@ export class ScorecardEvaluator {
 
   #scheduleFlush() {
     if (this.#flushTimer || this.#flushing || !this.#pending.size) return;
-    this.#flushTimer = setImmediate(() => {
+    const flush = () => {
       this.#flushTimer = undefined;
       const refs = [...this.#pending];
       this.#pending.clear();
       this.#flushing = this.evaluateEntities(refs)
         .then(
-          done =>
+          done => {
+            this.#regradeFailures = 0;
             this.#logger.debug(
               `Evaluated ${done.size} entities after a change`,
-            ),
-          error =>
-            this.#logger.error(
-              `Evaluating ${refs.length} changed entities failed: ${error}`,
-            ),
+            );
+          },
+          error => this.#regradeFailed(refs, error),
         )
         .finally(() => {
           this.#flushing = undefined;
           this.#scheduleFlush();
         });
-    });
+    };
+    const wait = this.#regradeNotBefore - Date.now();
+    this.#flushTimer = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
+  }
+
+  /**
+   * Keeps the refs of a failed re-grade for another attempt while the retry
+   * policy allows (always while the database is unreachable), so a change
+   * seen during a database outage is graded once it is back.
+   */
+  async #regradeFailed(refs: string[], error: unknown) {
+    this.#regradeFailures += 1;
+    const next =
+      this.#retry && (await nextRetryDelay(this.#retry, this.#regradeFailures));
+    if (!next) {
+      this.#regradeFailures = 0;
+      this.#logger.error(
+        `Evaluating ${refs.length} changed entities failed: ${error}`,
+      );
+      return;
+    }
+    for (const ref of refs) this.#pending.add(ref);
+    this.#regradeNotBefore = Date.now() + next.delayMs;
+    this.#logger.warn(
+      `Evaluating ${refs.length} changed entities failed${
+        next.databaseReachable ? '' : ' (the database is unreachable)'
+      }; trying again in ${Math.round(next.delayMs / 1000)} s: ${error}`,
+    );
   }
 
   /** Waits for queued changes to be evaluated (tests, shutdown). */
@@ -416,7 +452,8 @@ export class ScorecardEvaluator {
   }
 
   close(): void {
-    clearImmediate(this.#flushTimer);
+    clearImmediate(this.#flushTimer as NodeJS.Immediate);
+    clearTimeout(this.#flushTimer as NodeJS.Timeout);
     this.#flushTimer = undefined;
     this.#pending.clear();
   }
