@@ -12,6 +12,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import {
   DatabaseChangeIndex,
   DatabaseFactCache,
+  DatabaseHostedHeadStore,
   SourceFactProvider,
 } from '@causeway/plugin-scorecard-backend-module-gitops';
 import { LocalGitHost } from '@causeway/plugin-gitops-node';
@@ -32,11 +33,14 @@ describe('hosted source facts with several replicas (stand-in GitHub)', () => {
   let standIn: StandInGitHub;
   let scratch: string;
   let entities: Entity[];
+  /** A clone that pushes to the stand-in's repositories. */
+  let workTree: string;
 
   beforeAll(async () => {
     standIn = await startStandInGitHub({ organizations: [ORG] });
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hosted-sources-'));
     const work = path.join(scratch, 'work');
+    workTree = work;
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', work, ...args], { stdio: 'pipe' });
     fs.mkdirSync(work);
@@ -151,6 +155,127 @@ describe('hosted source facts with several replicas (stand-in GitHub)', () => {
       expect(
         await callsDuring(() => a.collect(entities, { all: true })),
       ).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "tells a hosted repository's revision from the heads pushes were seen at, and asks GitHub only when the head moved (%p)",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = { getClient: async () => knex } as DatabaseService;
+      const config = new ConfigReader({
+        integrations: { github: [standIn.integration] },
+      });
+      const logger = mockServices.logger.mock();
+      const heads = await DatabaseHostedHeadStore.create({ database });
+      const provider = new SourceFactProvider({
+        host: new LocalGitHost({ root: path.join(scratch, 'local') }),
+        logger,
+        urlReader: UrlReaders.default({ config, logger }),
+        integrations: ScmIntegrations.fromConfig(config),
+        cache: await DatabaseFactCache.create({ database }),
+        changeIndex: await DatabaseChangeIndex.create({ database }),
+        hostedHeads: heads,
+      });
+      const apiCallsDuring = async (action: () => Promise<unknown>) => {
+        const from = standIn.requests.length;
+        await action();
+        return standIn.requests.slice(from).filter(r => r.kind === 'api');
+      };
+      // A re-grade of a few entities, as the gate makes.
+      const few = entities.slice(0, 3);
+      const url = (e: Entity) =>
+        e.metadata.annotations!['backstage.io/source-location'].slice(4);
+      const head = await promisify(execFile)('git', [
+        '-C',
+        workTree,
+        'rev-parse',
+        'HEAD',
+      ]).then(r => r.stdout.trim());
+
+      const graded = new Map();
+      await provider.collect(few, { revisions: graded });
+      expect(graded.get('component:default/svc-0')).toEqual({
+        source: { commit: head },
+      });
+      // The current revisions come without a call.
+      let told = new Map();
+      expect(
+        await apiCallsDuring(async () => {
+          told = await provider.revisions(few);
+        }),
+      ).toEqual([]);
+      expect(told).toEqual(graded);
+
+      // A push seen at the commit read: a re-grade asks nothing.
+      // (Each repository's own head: an earlier run may have moved svc-0.)
+      for (const e of few) {
+        await heads.record(
+          url(e),
+          graded.get(`component:default/${e.metadata.name}`).source.commit,
+        );
+      }
+      expect(await apiCallsDuring(() => provider.collect(few))).toEqual([]);
+
+      // A push to svc-0, seen by webhook or poll: svc-0's revision moves
+      // at once, and only svc-0 is asked about (and its archive read).
+      fs.writeFileSync(
+        path.join(workTree, 'README.md'),
+        `# Moved on ${databaseId}\n`,
+      );
+      execFileSync(
+        'git',
+        ['-C', workTree, 'commit', '--quiet', '-am', 'Move'],
+        {
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 'Bob',
+            GIT_AUTHOR_EMAIL: 'bob@example.com',
+            GIT_COMMITTER_NAME: 'Bob',
+            GIT_COMMITTER_EMAIL: 'bob@example.com',
+          },
+        },
+      );
+      const moved = execFileSync('git', ['-C', workTree, 'rev-parse', 'HEAD'], {
+        encoding: 'utf8',
+      }).trim();
+      const push = new URL(
+        `${new URL(standIn.apiBaseUrl).origin}/${ORG}/svc-0.git`,
+      );
+      push.username = 'x-access-token';
+      push.password = standIn.token;
+      // Not execFileSync: the stand-in answers in this process.
+      await promisify(execFile)('git', [
+        '-C',
+        workTree,
+        'push',
+        '--quiet',
+        push.toString(),
+        'HEAD:main',
+      ]);
+      await heads.record(url(few[0]), moved);
+      expect(
+        await apiCallsDuring(async () => {
+          told = await provider.revisions(few);
+        }),
+      ).toEqual([]);
+      expect(told.get('component:default/svc-0')).toEqual({
+        source: { commit: moved },
+      });
+      expect(told.get('component:default/svc-1')).toEqual(
+        graded.get('component:default/svc-1'),
+      );
+      const regraded = new Map();
+      const calls = await apiCallsDuring(() =>
+        provider.collect(few, { revisions: regraded }),
+      );
+      expect(calls.map(c => c.path).every(p => p.includes('/svc-0/'))).toBe(
+        true,
+      );
+      expect(calls.map(c => c.route)).toContain(
+        'GET /repos/{owner}/{repo}/tarball/{ref}',
+      );
+      expect(regraded).toEqual(told);
     },
   );
 });

@@ -9,6 +9,7 @@ export { scorecardModuleGitops as default } from './module';
 export { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
 export { DatabaseChangeIndex } from './changes/ChangeIndex';
 export { DatabaseFactCache } from './cache/FactCache';
+export { DatabaseHostedHeadStore } from './changes/HostedHeadStore';
 export type { GitOpsCollectStats } from './gitops/GitOpsFactProvider';
 export {
   claimFacts,
