@@ -17,7 +17,7 @@ import {
   indexWaivers,
 } from './evaluation';
 import { groupTree } from './groupTree';
-import { nextRetryDelay, RetryPolicy } from './databaseRetry';
+import { RetryBudget, RetryPolicy } from './databaseRetry';
 
 /**
  * The entity fields read from the catalog for evaluation: what the catalog
@@ -123,9 +123,8 @@ export class ScorecardEvaluator {
   #pending = new Set<string>();
   #flushTimer?: NodeJS.Immediate | NodeJS.Timeout;
   #flushing?: Promise<void>;
-  readonly #retry?: RetryPolicy;
-  /** Re-grades failed in a row, and when the next may start after them. */
-  #regradeFailures = 0;
+  /** Failed re-grades in a row, and when the next may start after them. */
+  readonly #regradeRetry?: RetryBudget;
   #regradeNotBefore = 0;
 
   constructor(options: ScorecardEvaluatorOptions) {
@@ -135,7 +134,7 @@ export class ScorecardEvaluator {
     this.#logger = options.logger;
     this.#providers = options.providers;
     this.#retentionDays = options.retentionDays;
-    this.#retry = options.retry;
+    this.#regradeRetry = options.retry && new RetryBudget(options.retry);
     this.#clock = options.clock ?? (() => new Date());
   }
 
@@ -403,7 +402,7 @@ export class ScorecardEvaluator {
       this.#flushing = this.evaluateEntities(refs)
         .then(
           done => {
-            this.#regradeFailures = 0;
+            this.#regradeRetry?.reset();
             this.#logger.debug(
               `Evaluated ${done.size} entities after a change`,
             );
@@ -425,11 +424,8 @@ export class ScorecardEvaluator {
    * seen during a database outage is graded once it is back.
    */
   async #regradeFailed(refs: string[], error: unknown) {
-    this.#regradeFailures += 1;
-    const next =
-      this.#retry && (await nextRetryDelay(this.#retry, this.#regradeFailures));
+    const next = await this.#regradeRetry?.failed();
     if (!next) {
-      this.#regradeFailures = 0;
       this.#logger.error(
         `Evaluating ${refs.length} changed entities failed: ${error}`,
       );
@@ -442,6 +438,23 @@ export class ScorecardEvaluator {
         next.databaseReachable ? '' : ' (the database is unreachable)'
       }; trying again in ${Math.round(next.delayMs / 1000)} s: ${error}`,
     );
+  }
+
+  /**
+   * Evaluates entities after the caller's own write (a waiver) is stored.
+   * When the evaluation fails, the entities are queued like a change (and
+   * retried), and the write stands: answering with an error would make the
+   * client write it again.
+   */
+  async evaluateAfterWrite(entityRefs: string[]): Promise<void> {
+    try {
+      await this.evaluateEntities(entityRefs);
+    } catch (error) {
+      this.#logger.warn(
+        `Evaluating ${entityRefs.length} entities after a write failed; queued to try again: ${error}`,
+      );
+      this.enqueue(entityRefs);
+    }
   }
 
   /** Waits for queued changes to be evaluated (tests, shutdown). */

@@ -270,7 +270,7 @@ export class ScorecardService {
       createdAt: this.#clock().toISOString(),
     };
     await this.#store.createWaiver(waiver);
-    await this.#evaluator.evaluateEntities([entityRef]);
+    await this.#evaluator.evaluateAfterWrite([entityRef]);
     return this.#view(waiver);
   }
 
@@ -295,7 +295,7 @@ export class ScorecardService {
         `Waiver ${id} was already revoked by ${current?.revokedBy} at ${current?.revokedAt}`,
       );
     }
-    await this.#evaluator.evaluateEntities([entityRef]);
+    await this.#evaluator.evaluateAfterWrite([entityRef]);
     return this.#view(revoked);
   }
 

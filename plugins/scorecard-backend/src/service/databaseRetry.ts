@@ -16,20 +16,47 @@ export type RetryPolicy = {
   maxDelayMs?: number;
 };
 
-/** The wait before attempt `failures + 1`, or undefined to give up. */
-export async function nextRetryDelay(
-  policy: RetryPolicy,
-  failures: number,
-): Promise<{ delayMs: number; databaseReachable: boolean } | undefined> {
-  const databaseReachable = await policy.databaseReachable().catch(() => false);
-  if (databaseReachable && failures >= (policy.attemptsWhileReachable ?? 3)) {
-    return undefined;
+/**
+ * Counts the failures of one piece of work under a policy: each failure
+ * asks whether to try again and after how long.
+ */
+export class RetryBudget {
+  readonly #policy: RetryPolicy;
+  #failures = 0;
+  #failuresWhileReachable = 0;
+
+  constructor(policy: RetryPolicy) {
+    this.#policy = policy;
   }
-  const delayMs = Math.min(
-    policy.maxDelayMs ?? 30_000,
-    (policy.firstDelayMs ?? 1000) * 2 ** Math.min(failures - 1, 20),
-  );
-  return { delayMs, databaseReachable };
+
+  /** Records a failure: the wait before the next attempt, or undefined to give up. */
+  async failed(): Promise<
+    { delayMs: number; databaseReachable: boolean } | undefined
+  > {
+    this.#failures += 1;
+    const databaseReachable = await this.#policy
+      .databaseReachable()
+      .catch(() => false);
+    if (databaseReachable) this.#failuresWhileReachable += 1;
+    if (
+      this.#failuresWhileReachable >= (this.#policy.attemptsWhileReachable ?? 3)
+    ) {
+      this.reset();
+      return undefined;
+    }
+    const delayMs = Math.min(
+      this.#policy.maxDelayMs ?? 30_000,
+      (this.#policy.firstDelayMs ?? 1000) *
+        2 ** Math.min(this.#failures - 1, 20),
+    );
+    return { delayMs, databaseReachable };
+  }
+
+  /** The work succeeded (or was given up): the next failure starts afresh. */
+  reset(): void {
+    this.#failures = 0;
+    this.#failuresWhileReachable = 0;
+  }
 }
 
 /** Waits `ms`, or rejects with the signal's reason once it aborts. */
@@ -68,14 +95,15 @@ export async function retryUnderPolicy<T>(
     }) => void;
   },
 ): Promise<T> {
-  for (let failures = 1; ; failures++) {
+  const budget = new RetryBudget(options);
+  for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      const next = await nextRetryDelay(options, failures);
+      const next = await budget.failed();
       if (!next) throw error;
-      options.onRetry({ error, attempt: failures, ...next });
+      options.onRetry({ error, attempt, ...next });
       await sleep(next.delayMs, options.signal);
     }
   }
