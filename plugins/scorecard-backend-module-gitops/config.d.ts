@@ -18,6 +18,13 @@ export interface Config {
      */
     headPoll?: {
       frequency?: Duration;
+      /**
+       * How often each GitHub organisation whose repositories entities read
+       * as source is asked for its events (one conditional request per
+       * organisation; a 304 costs no rate limit), for pushes no webhook
+       * reported. Defaults to every minute.
+       */
+      hostedFrequency?: Duration;
     };
   };
 }

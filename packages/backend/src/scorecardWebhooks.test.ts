@@ -22,7 +22,8 @@ jest.setTimeout(240_000);
  * A push to a hosted (stand-in GitHub) source repository re-grades its
  * service when GitHub's push webhook arrives signed with the configured
  * secret; a webhook with a bad or no signature is refused and re-grades
- * nothing. The scheduled run is 10 minutes away throughout.
+ * nothing; with no webhook, the poll of the organisation's events finds the
+ * push. The scheduled run is 10 minutes away throughout.
  */
 const CHECKS = `checks:
   - id: readme
@@ -133,7 +134,7 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
           checks: { directory: checksDir },
           schedule: { frequency: 'PT10M' },
           catalogPoll: { frequency: { seconds: 1 } },
-          headPoll: { frequency: 'PT1H' },
+          headPoll: { frequency: 'PT1H', hostedFrequency: 'PT1H' },
         },
       },
     });
@@ -184,5 +185,38 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
       async () => ((await readmeFails()) ? undefined : true),
       'the signed push webhook re-graded',
     );
+  });
+
+  it('finds a push no webhook reported in the organisation events, asked with an ETag', async () => {
+    fs.rmSync(path.join(work, 'README.md'));
+    await git('add', '--all');
+    await git('commit', '--quiet', '-m', 'No README');
+    await git('push', '--quiet', pushUrl, 'HEAD:main');
+    expect(await readmeFails()).toBe(false);
+
+    const trigger = () =>
+      api(
+        'POST',
+        '/api/scorecard/.backstage/scheduler/v1/tasks/scorecard-hosted-source-poll/trigger',
+      );
+    const from = standIn.requests.length;
+    expect((await trigger()).status).toBeLessThan(300);
+    await eventually(
+      async () => ((await readmeFails()) ? true : undefined),
+      'the polled push re-graded',
+    );
+    // Asked again with nothing new: GitHub's 304, which costs no rate limit.
+    await eventually(async () => {
+      const res = await trigger();
+      return res.status < 300 ? true : undefined;
+    }, 'a second poll');
+    const polls = await eventually(async () => {
+      const asked = standIn.requests
+        .slice(from)
+        .filter(r => r.route === 'GET /orgs/{org}/events');
+      return asked.length >= 2 ? asked : undefined;
+    }, 'two polls');
+    expect(polls.map(r => r.status)).toEqual([200, 304]);
+    expect(polls.every(r => r.authenticated)).toBe(true);
   });
 });

@@ -25,7 +25,11 @@ import { GitOpsHeadTracker } from './changes/GitOpsHeadTracker';
 import { DatabaseHostedHeadStore } from './changes/HostedHeadStore';
 import { LocalPushReceiver } from './changes/LocalPushReceiver';
 import { createPushRouter, POST_RECEIVE_PATH } from './changes/pushRouter';
-import { readHeadPollFrequency } from './changes/headPollConfig';
+import {
+  readHeadPollFrequency,
+  readHostedPollFrequency,
+} from './changes/headPollConfig';
+import { HostedSourcePoll } from './changes/HostedSourcePoll';
 import { GitOpsFactProvider } from './gitops/GitOpsFactProvider';
 import { SourceFactProvider } from './source/SourceFactProvider';
 
@@ -165,6 +169,21 @@ export const scorecardModuleGitops = createBackendModule({
           timeout: { minutes: 2 },
           scope: 'global',
           fn: () => gitopsHeads.poll(),
+        });
+
+        const hostedPoll = new HostedSourcePoll({
+          changeIndex,
+          heads: hostedHeads,
+          events,
+          integrations: ScmIntegrations.fromConfig(config),
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'scorecard-hosted-source-poll',
+          frequency: readHostedPollFrequency(config),
+          timeout: { minutes: 2 },
+          scope: 'global',
+          fn: () => hostedPoll.poll(),
         });
 
         const changes = new RepositoryChangeSource({

@@ -12,7 +12,8 @@ import path from 'node:path';
  * Backstage's publish:github (GET /users/{username}, POST /orgs/{org}/repos,
  * PUT .../branches/{branch}/protection) and Backstage's GithubUrlReader
  * (GET .../contents/{path} for the catalog; .../commits/{ref}/status and
- * .../tarball/{sha} for the scorecard's source facts) make, with GitHub's status codes, error bodies and
+ * .../tarball/{sha} for the scorecard's source facts; GET /orgs/{org}/events,
+ * the PushEvents of pushes to it, for the scorecard's head poll) make, with GitHub's status codes, error bodies and
  * field names, and serves the repositories' clone_url with `git http-backend`
  * over bare repositories in a temporary folder, so pushes are real git.
  * Every call needs the token (401 otherwise); every call is recorded.
@@ -121,6 +122,8 @@ export async function startStandInGitHub(options: {
   const repositories = new Map<string, Repository>();
   const requests: StandInGitHubRequest[] = [];
   let nextId = 5000;
+  /** PushEvents, newest first, as GET /orgs/{org}/events lists them. */
+  const pushEvents: Array<{ org: string; event: Record<string, any> }> = [];
   let origin = '';
   const apiBase = () => `${origin}/api/v3`;
 
@@ -272,6 +275,20 @@ export async function startStandInGitHub(options: {
       etag?: string;
     };
   }> = [
+    {
+      route: 'GET /orgs/{org}/events',
+      pattern: /^GET \/orgs\/([^/]+)\/events$/,
+      handle([org], { etag }) {
+        if (!organizations.has(org)) throw new GitHubError(404, 'Not Found');
+        const events = pushEvents
+          .filter(e => e.org === org.toLowerCase())
+          .map(e => e.event)
+          .slice(0, 100);
+        const tag = `"events-${events[0]?.id ?? 0}"`;
+        if (etag === tag) return { status: 304, etag: tag };
+        return { status: 200, json: events, etag: tag };
+      },
+    },
     {
       route: 'GET /users/{username}',
       pattern: /^GET \/users\/([^/]+)$/,
@@ -632,6 +649,21 @@ export async function startStandInGitHub(options: {
       res.end('Repository not found.');
       return;
     }
+    // What a push moved, recorded as GitHub's PushEvents.
+    const branches = () =>
+      new Map(
+        git(
+          repo.owner,
+          repo.name,
+          'for-each-ref',
+          '--format=%(refname) %(objectname)',
+          'refs/heads',
+        )
+          .split('\n')
+          .filter(Boolean)
+          .map(line => line.split(' ') as [string, string]),
+      );
+    const before = service === 'git-receive-pack' ? branches() : undefined;
     const cgi = spawn('git', ['http-backend'], {
       env: {
         ...process.env,
@@ -671,6 +703,32 @@ export async function startStandInGitHub(options: {
     cgi.stdout.on('end', () => {
       if (!headersDone) res.writeHead(500);
       res.end();
+    });
+    cgi.on('close', () => {
+      if (!before) return;
+      for (const [ref, sha] of branches()) {
+        if (before.get(ref) === sha) continue;
+        pushEvents.unshift({
+          org: repo.owner.toLowerCase(),
+          event: {
+            id: String(nextId++),
+            type: 'PushEvent',
+            actor: { login: 'x-access-token' },
+            repo: {
+              id: repo.id,
+              name: `${repo.owner}/${repo.name}`,
+              url: `${apiBase()}/repos/${repo.owner}/${repo.name}`,
+            },
+            payload: {
+              ref,
+              head: sha,
+              before: before.get(ref) ?? '0'.repeat(40),
+            },
+            public: repo.visibility === 'public',
+            created_at: timestamp(),
+          },
+        });
+      }
     });
   };
 
