@@ -261,6 +261,30 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
     expect(failing.evaluatedAt > passing.evaluatedAt).toBe(true);
   });
 
+  it('grades once for reads that arrive together', async () => {
+    const sha = await commitUnannounced(
+      gitopsClone,
+      gitopsPath,
+      FOLDER,
+      manifests(1, true),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => gate('bronze')),
+    );
+    // Each evaluation stamps its own time: one time, one evaluation.
+    expect(new Set(answers.map(a => a.evaluatedAt)).size).toBe(1);
+    for (const answer of answers) {
+      expect(answer.graded.gitops).toEqual({ commit: sha });
+      expect(blocking(answer)).toEqual(['hpa-min']);
+    }
+    await commitUnannounced(
+      gitopsClone,
+      gitopsPath,
+      FOLDER,
+      manifests(1, false),
+    );
+  });
+
   it("does not grade again for a commit to another service's folder", async () => {
     const before = await gate('bronze');
     await commitUnannounced(
