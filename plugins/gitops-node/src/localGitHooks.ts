@@ -66,11 +66,17 @@ export async function hookSecret(hooksDir: string): Promise<string> {
   await fs.mkdir(hooksDir, { recursive: true, mode: 0o700 });
   const file = path.join(hooksDir, SECRET_FILE);
   const made = randomBytes(32).toString('hex');
+  // Written aside, then linked into place: a crash never leaves a secret
+  // half-written, and of two starts at once the first link wins.
+  const partial = `${file}.partial-${process.pid}`;
+  await fs.writeFile(partial, `${made}\n`, { mode: 0o600 });
   try {
-    await fs.writeFile(file, `${made}\n`, { flag: 'wx', mode: 0o600 });
+    await fs.link(partial, file);
     return made;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await fs.rm(partial, { force: true });
   }
   const stored = (await fs.readFile(file, 'utf8')).trim();
   if (!/^[0-9a-f]{64}$/.test(stored)) {
