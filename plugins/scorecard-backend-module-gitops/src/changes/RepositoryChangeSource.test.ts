@@ -175,7 +175,7 @@ describe('RepositoryChangeSource', () => {
       ['component:default/checkout-service'],
     ]);
   });
-  it('re-grades the entities of a source repository someone pushed to: local by name, hosted by URL from a GitHub push webhook', async () => {
+  it('re-grades what a push someone else made touched: a local source repository by name, a hosted one by URL from a GitHub push webhook, and a GitOps remote on GitHub by the files the push changed', async () => {
     const hostedHeads = await DatabaseHostedHeadStore.create({
       database: mockServices.database({
         knex: knexFactory({
@@ -254,6 +254,36 @@ describe('RepositoryChangeSource', () => {
     ]);
     const url = 'https://github.com/acme/hosted-service';
     expect((await hostedHeads.heads([url])).get(url)?.sha).toBe(sha);
+
+    // A push to the GitOps repository's remote: fetched, and announced as
+    // the files it changed (heard again as GITOPS_CHANGED_TOPIC).
+    const announced: unknown[] = [];
+    await events.subscribe({
+      id: 'test',
+      topics: [GITOPS_CHANGED_TOPIC],
+      onEvent: async event => {
+        announced.push(event.eventPayload);
+      },
+    });
+    const before = await gitops.repository.head();
+    const commit = await gitops.publish(
+      goldenPathManifests({ replicas: { min: 4, max: 6 } }).slice(0, 1),
+    );
+    expect(
+      await withPushes.entitiesFor(
+        push({
+          before,
+          after: commit.commitSha,
+          repository: {
+            html_url: 'https://github.com/acme/gitops',
+            default_branch: 'main',
+          },
+        }),
+      ),
+    ).toEqual([]);
+    expect(announced).toEqual([
+      { commitSha: commit.commitSha, branch: 'main', files: commit.files },
+    ]);
 
     // Another branch, a malformed body, an unknown repository: nothing.
     expect(
