@@ -46,7 +46,8 @@ export async function pauseForTest(
   if (!enabled || !wanted || !ctx.step?.id) return;
   const point = `${when}:${ctx.step.id}`;
   if (!wanted.split(',').includes(point)) return;
-  ctx.logger.info(`Paused for a test at ${point}`);
+  // Not the point as written: the secret's value is redacted from the log.
+  ctx.logger.info(`Paused for a test ${when} step ${ctx.step.id}`);
   await new Promise<void>((_, reject) => {
     ctx.signal?.addEventListener('abort', () =>
       reject(new Error(`Cancelled while paused at ${point}`)),

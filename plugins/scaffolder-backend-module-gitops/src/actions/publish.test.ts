@@ -120,3 +120,84 @@ describe('gitops:publish', () => {
     );
   });
 });
+
+describe('gitops:publish resumed after the backend died (scaffolder task recovery)', () => {
+  let root: string;
+  let bare: string;
+  let workspacePath: string;
+  let action: ReturnType<typeof createPublishAction>;
+
+  beforeEach(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-resumed-'));
+    bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({
+      repoPath: bare,
+      branch: 'main',
+      logger: mockServices.logger.mock(),
+    });
+    workspacePath = path.join(root, 'workspace');
+    const dir = path.join(workspacePath, 'gitops/apps/production/p/refund-api');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'deployment.yaml'), 'kind: Deployment\n');
+    action = createPublishAction({
+      repository: new GitOpsRepository({
+        url: bare,
+        branch: 'main',
+        logger: mockServices.logger.mock(),
+      }),
+    });
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /**
+   * A context whose checkpoints are those a first attempt saved before it
+   * died: `saved` holds them; keys not in it run again, as the scaffolder does.
+   */
+  const attempt = (saved: Map<string, unknown>) => {
+    const ctx = createMockActionContext<any>({
+      workspacePath,
+      task: { id: 'task-1' },
+      input: {
+        sourcePath: 'gitops',
+        message: 'Add refund-api',
+        newPaths: ['apps/production/p/refund-api'],
+      },
+    });
+    (ctx as any).step = { id: 'publish-gitops', name: 'Publish' };
+    ctx.checkpoint = (async ({ key, fn }: any) => {
+      if (saved.has(key)) return saved.get(key);
+      const value = await fn();
+      saved.set(key, value);
+      return value;
+    }) as any;
+    return ctx;
+  };
+
+  it('finds the commit the first attempt pushed before its result was saved, instead of refusing the folder as already there', async () => {
+    const saved = new Map<string, unknown>();
+    const first = attempt(saved);
+    await action.handler(first);
+    const commit = git(bare, 'rev-parse', 'main');
+    // The backend died after the push, before the step's result was saved.
+    for (const key of [...saved.keys()]) {
+      if (key !== 'causeway-attempt') saved.delete(key);
+    }
+
+    const resumed = attempt(saved);
+    await action.handler(resumed);
+
+    expect(resumed.output).toHaveBeenCalledWith('commitSha', commit);
+    expect(git(bare, 'rev-parse', 'main')).toBe(commit);
+  });
+
+  it('publishes when the first attempt died before pushing', async () => {
+    const saved = new Map<string, unknown>([['causeway-attempt', 'earlier']]);
+    const resumed = attempt(saved);
+
+    await action.handler(resumed);
+
+    expect(git(bare, 'log', '-1', '--format=%B', 'main')).toContain(
+      'Causeway-Task: task-1\nCauseway-Step: publish-gitops',
+    );
+  });
+});

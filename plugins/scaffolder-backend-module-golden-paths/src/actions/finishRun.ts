@@ -78,6 +78,7 @@ export function createFinishRunAction(options: {
       await pauseForTest(ctx, 'before', !!options.testPauses);
       const recovered = await options.wasRecovered(ctx.task.id);
       const opening = recovered ? 'Recovered after a restart: ' : '';
+      const couldNot = `${opening}${recovered ? 'c' : 'C'}ould not finish`;
       if (!failed) {
         ctx.output('undone', []);
         if (recovered) {
@@ -125,7 +126,7 @@ export function createFinishRunAction(options: {
       ctx.output('undone', undone);
       if (left.length) {
         ctx.logger.error(
-          `${opening}could not finish${
+          `${couldNot}${
             undone.length ? `; undid ${listed(undone)}` : ''
           } but could not undo ${listed(
             left,
@@ -133,12 +134,12 @@ export function createFinishRunAction(options: {
         );
       } else if (undone.length) {
         ctx.logger.info(
-          `${opening}could not finish, so undid ${listed(
+          `${couldNot}, so undid ${listed(
             undone,
           )}; the name ${name} is free again.`,
         );
       } else {
-        ctx.logger.info(`${opening}could not finish; it had created nothing.`);
+        ctx.logger.info(`${couldNot}; it had created nothing.`);
       }
     },
   });
