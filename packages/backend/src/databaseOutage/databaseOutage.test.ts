@@ -1,0 +1,342 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { apiClient, eventually } from '../__testUtils__/apiClient';
+import {
+  BackendProcess,
+  embeddedConfig,
+  freePort,
+} from '../__testUtils__/backendProcess';
+import { PostgresCluster } from '../__testUtils__/postgresCluster';
+import { DATABASE_UNAVAILABLE_MESSAGE } from './databaseUnavailable';
+
+jest.setTimeout(900_000);
+
+type Api = ReturnType<typeof apiClient>;
+
+/**
+ * How PostgreSQL goes away: a fast restart, or a stop of 30 s. The test
+ * command runs every kind of work with a restart and the full evaluation
+ * with a stop; CAUSEWAY_LONG_TESTS=1 adds a stop for every kind of work.
+ */
+const LONG = process.env.CAUSEWAY_LONG_TESTS === '1';
+const OUTAGE_MS = 30_000;
+
+/**
+ * PostgreSQL restarted or stopped for 30 s while the real backend process
+ * (packages/backend/src/index.ts, the embedded default's plugins on a private
+ * PostgreSQL cluster, pools as in production) does each kind of work: a full
+ * scorecard evaluation and a waiver write. To go away *during*
+ * the work, the test holds a lock on the table the work writes last, waits
+ * until the backend's statement waits on it, then restarts or stops the
+ * server (which ends the lock with its session).
+ */
+describe('PostgreSQL restarted or stopped during work (real backend process, private PostgreSQL cluster)', () => {
+  let scratch: string;
+  let pg: PostgresCluster;
+  let backend: BackendProcess | undefined;
+  let api: Api;
+  const prefix = 'causeway_outage_';
+  const scorecardDb = `${prefix}scorecard`;
+  const inDays = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const waiverBody = (reason: string) => ({
+    checkId: 'docs-link',
+    reason,
+    expiresOn: inDays(7),
+  });
+  let token: string;
+
+  /** A session on the private cluster that holds `table` locked until released. */
+  async function lockTable(database: string, table: string) {
+    const client = new Client({
+      host: '127.0.0.1',
+      port: pg.port,
+      user: 'postgres',
+      database,
+    });
+    // The server ends this session when it restarts or stops.
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    return {
+      release: () => client.end().catch(() => undefined),
+    };
+  }
+
+  /**
+   * Waits until a statement of the backend that starts with `statement`
+   * waits for a lock in `database` (other work, such as the catalog poll's
+   * re-grades, may wait on the same table).
+   */
+  async function waitForBlockedStatement(
+    database: string,
+    statement: string,
+    what: string,
+  ) {
+    await eventually(async () => {
+      const rows = await pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = $1 AND wait_event_type = 'Lock'
+            AND starts_with(query, $2)`,
+        [database, statement],
+      );
+      return rows[0].n > 0 || undefined;
+    }, what);
+  }
+
+  async function scorecardRows<T = any>(sql: string, params: unknown[] = []) {
+    return eventually(
+      () => pg.query<T>(sql, params, scorecardDb),
+      'the scorecard database',
+    );
+  }
+
+  /**
+   * What the APIs answer while PostgreSQL is stopped: 503 with the JSON
+   * error, Retry-After, no stack and nothing of the server's address.
+   */
+  async function expectUnavailableAnswers() {
+    const routes: Array<[string, string, unknown?]> = [
+      ['GET', '/api/catalog/entities?limit=1'],
+      ['GET', '/api/scorecard/overview'],
+      ['GET', '/api/scorecard/entities/component/default/causeway/waivers'],
+      ['GET', '/api/scaffolder/v2/tasks'],
+      [
+        'POST',
+        '/api/scorecard/entities/component/default/causeway/waivers',
+        waiverBody('while stopped'),
+      ],
+    ];
+    for (const [method, route, body] of routes) {
+      const response = await fetch(`${backend!.baseUrl}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      expect({ route, status: response.status }).toEqual({
+        route,
+        status: 503,
+      });
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(JSON.parse(text).error).toEqual({
+        name: 'ServiceUnavailableError',
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+      });
+      expect(text).not.toContain('stack');
+      expect(text).not.toContain(String(pg.port));
+    }
+  }
+
+  /**
+   * The backend answers reads again: the same process, since nothing
+   * restarts it (an exit fails every later request of the test).
+   */
+  async function expectRecovered() {
+    await eventually(async () => {
+      const res = await api('GET', '/api/catalog/entities?limit=1');
+      return res.status === 200 || undefined;
+    }, 'catalog reads after PostgreSQL is back');
+    await eventually(async () => {
+      const res = await api('GET', '/api/scorecard/overview');
+      return res.status === 200 || undefined;
+    }, 'scorecard reads after PostgreSQL is back');
+  }
+
+  async function outage(
+    kind: 'restart' | 'stop',
+    during?: () => Promise<void>,
+  ) {
+    if (kind === 'restart') {
+      await pg.restart();
+      return;
+    }
+    const stopped = Date.now();
+    await pg.stop();
+    await during?.();
+    await new Promise(resolve =>
+      setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - stopped))),
+    );
+    await pg.start();
+  }
+
+  beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-outage-'));
+    // The cluster runs as the postgres user, who must reach its folder.
+    fs.chmodSync(scratch, 0o755);
+    pg = await PostgresCluster.create(path.join(scratch, 'postgres'));
+    const config = embeddedConfig(
+      path.join(scratch, 'data'),
+      await freePort(),
+      {
+        // As production: the events bus in the database (a LISTEN client),
+        // task recovery, small pools that close idle connections.
+        events: { useEventBus: 'always' },
+        scorecard: { schedule: { frequency: { hours: 6 } } },
+      },
+    );
+    (config.backend as any).database = {
+      client: 'pg',
+      prefix,
+      connection: {
+        host: '127.0.0.1',
+        port: pg.port,
+        user: 'postgres',
+        password: '',
+      },
+      knexConfig: { pool: { min: 0, max: 2 } },
+    };
+    backend = await BackendProcess.start({
+      configFile: path.join(scratch, 'override.yaml'),
+      config,
+    });
+    token = await backend.guestToken();
+    api = apiClient(backend.baseUrl, token);
+    // The first full evaluation has stored its results.
+    await eventually(async () => {
+      const res = await api(
+        'GET',
+        '/api/scorecard/entities/component/default/causeway',
+      );
+      return res.status === 200 || undefined;
+    }, 'the first full evaluation');
+    await eventually(async () => {
+      const found = await Promise.all(
+        [
+          'template/default/service-nodejs',
+          'group/default/platform-admins',
+          'user/default/guest',
+        ].map(ref => api('GET', `/api/catalog/entities/by-name/${ref}`)),
+      );
+      return found.every(res => res.status === 200) || undefined;
+    }, 'the golden paths and the demo organisation in the catalog');
+    // Signed in again now that the catalog knows the guest's groups (the
+    // token carries them): a platform admin may write waivers.
+    token = await backend.guestToken();
+    api = apiClient(backend.baseUrl, token);
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await pg?.destroy();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const fullEvaluationCases: Array<'restart' | 'stop'> = ['restart', 'stop'];
+  it.each(fullEvaluationCases)(
+    'a full evaluation cut by a PostgreSQL %s runs again once the database is back, in the same process; meanwhile every API answers 503 JSON',
+    async kind => {
+      const lastRun = async () =>
+        (
+          await scorecardRows<{ value: string }>(
+            "SELECT value FROM scorecard_state WHERE key = 'last_full_run'",
+          )
+        )[0]?.value;
+      const before = await lastRun();
+      // The run stores its end last: it waits there while the test holds it.
+      const lock = await lockTable(scorecardDb, 'scorecard_state');
+      try {
+        // 409 while a run (a catalog poll's, say) holds the task.
+        await eventually(async () => {
+          const res = await api(
+            'POST',
+            '/api/scorecard/.backstage/scheduler/v1/tasks/scorecard-evaluate-all/trigger',
+          );
+          if (res.status !== 200) {
+            throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+          }
+          return true;
+        }, 'the full evaluation to start');
+        await waitForBlockedStatement(
+          scorecardDb,
+          'insert into "scorecard_state"',
+          'the full evaluation to wait',
+        );
+        await outage(kind, expectUnavailableAnswers);
+      } finally {
+        await lock.release();
+      }
+
+      await expectRecovered();
+      // The next scheduled run is 6 hours away: only a retry stores this.
+      const after = await eventually(async () => {
+        const value = await lastRun();
+        return value && value !== before ? value : undefined;
+      }, 'the full evaluation to be stored after PostgreSQL is back');
+      expect(after > (before ?? '')).toBe(true);
+    },
+  );
+
+  const waiverCases: Array<'restart' | 'stop'> = LONG
+    ? ['restart', 'stop']
+    : ['restart'];
+  it.each(waiverCases)(
+    'a waiver write cut by a PostgreSQL %s answers 503 and writes nothing; written again, it is stored once and whole',
+    async kind => {
+      const reason = `cut by a ${kind}`;
+      const lock = await lockTable(scorecardDb, 'scorecard_waivers');
+      let answer: Awaited<ReturnType<Api>>;
+      try {
+        const cut = api(
+          'POST',
+          '/api/scorecard/entities/component/default/causeway/waivers',
+          waiverBody(reason),
+        );
+        await Promise.race([
+          waitForBlockedStatement(
+            scorecardDb,
+            'insert into "scorecard_waivers"',
+            'the waiver write to wait',
+          ),
+          cut.then(res => {
+            throw new Error(
+              `the waiver write answered before the outage: ${JSON.stringify(
+                res,
+              )}`,
+            );
+          }),
+        ]);
+        await outage(kind);
+        answer = await cut;
+      } finally {
+        await lock.release();
+      }
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.name).toBe('ServiceUnavailableError');
+
+      await expectRecovered();
+      const stored = () =>
+        scorecardRows(
+          'SELECT * FROM scorecard_waivers WHERE reason = $1 ORDER BY created_at',
+          [reason],
+        );
+      expect(await stored()).toEqual([]);
+
+      const again = await eventually(async () => {
+        const res = await api(
+          'POST',
+          '/api/scorecard/entities/component/default/causeway/waivers',
+          waiverBody(reason),
+        );
+        return res.status === 201 ? res : undefined;
+      }, 'the waiver written again');
+      const rows = await stored();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        id: again.body.id,
+        entity_ref: 'component:default/causeway',
+        check_id: 'docs-link',
+        expires_on: inDays(7),
+        created_by: 'user:default/guest',
+        revoked_at: null,
+      });
+      expect(rows[0].created_at).toBeTruthy();
+    },
+  );
+});
