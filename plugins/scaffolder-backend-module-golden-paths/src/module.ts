@@ -46,6 +46,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         auth,
         events,
       }) {
+        const sourceHost = sourceHostFromConfig(config);
         const testPauses =
           config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false;
         scaffolder.addActions(
@@ -54,7 +55,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
             permissions,
             repository,
             host,
-            sourceHost: sourceHostFromConfig(config),
+            sourceHost,
             imageRegistry:
               config.getOptionalString('goldenPaths.imageRegistry') ??
               'registry.causeway.internal',
@@ -75,7 +76,19 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
           createFinishRunAction({
             repository,
             host,
+            sourceHost,
             testPauses,
+            removeLocation: async target => {
+              // As this module's service: the user who ran the template may
+              // register locations but not remove them.
+              const credentials = await auth.getOwnServiceCredentials();
+              const location = await catalog.getLocationByRef(`url:${target}`, {
+                credentials,
+              });
+              if (!location) return false;
+              await catalog.removeLocationById(location.id, { credentials });
+              return true;
+            },
             wasRecovered: taskRecoveredFromEvents({ discovery, auth }),
           }),
         );

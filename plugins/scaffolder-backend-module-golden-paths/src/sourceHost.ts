@@ -4,7 +4,11 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
-import { usesLocalGitHost } from '@causeway/plugin-gitops-node';
+import {
+  messageTrailers,
+  TASK_TRAILER,
+  usesLocalGitHost,
+} from '@causeway/plugin-gitops-node';
 
 export const REPOSITORY_VISIBILITIES = [
   'private',
@@ -23,6 +27,13 @@ export type SourceHostConfig =
       visibility: RepositoryVisibility;
       /** Whether a repository of that name exists under the owner. */
       exists(name: string): Promise<boolean>;
+      /**
+       * The scaffolder task named by the Causeway-Task trailer of the
+       * repository's first commit, if it exists and has one.
+       */
+      repositoryTask(name: string): Promise<string | undefined>;
+      /** Deletes the repository (the token needs GitHub's delete_repo scope). */
+      remove(name: string): Promise<void>;
     };
 
 /**
@@ -66,21 +77,59 @@ export function sourceHostFromConfig(
     DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   const apiBaseUrl = integration.config.apiBaseUrl ?? `https://api.${host}`;
 
+  const api = async (name: string, route = '', method = 'GET') => {
+    const { headers } = await credentials.getCredentials({
+      url: `https://${host}/${owner}/${name}`,
+    });
+    return fetchImpl(
+      `${apiBaseUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(
+        name,
+      )}${route}`,
+      {
+        method,
+        headers: { ...headers, accept: 'application/vnd.github+json' },
+      },
+    );
+  };
+
   return {
     type,
     host,
     owner,
     visibility: visibility as RepositoryVisibility,
+    async repositoryTask(name) {
+      // A new repository has one commit; 100 reach its first one in any case
+      // a run could have made.
+      const response = await api(name, '/commits?per_page=100');
+      // 404: no such repository; 409: it is empty.
+      if (response.status === 404 || response.status === 409) return undefined;
+      if (!response.ok) {
+        throw new Error(
+          `Could not read the commits of ${owner}/${name} on ${host}: GitHub answered ${response.status}`,
+        );
+      }
+      const commits = (await response.json()) as Array<{
+        commit?: { message?: string };
+      }>;
+      const first = commits[commits.length - 1]?.commit?.message ?? '';
+      return messageTrailers(first)[TASK_TRAILER];
+    },
+    async remove(name) {
+      const response = await api(name, '', 'DELETE');
+      if (!response.ok && response.status !== 404) {
+        throw new Error(
+          `Could not delete ${owner}/${name} on ${host}: GitHub answered ${
+            response.status
+          }${
+            response.status === 403
+              ? ' (the token needs the delete_repo scope)'
+              : ''
+          }`,
+        );
+      }
+    },
     async exists(name) {
-      const { headers } = await credentials.getCredentials({
-        url: `https://${host}/${owner}/${name}`,
-      });
-      const response = await fetchImpl(
-        `${apiBaseUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(
-          name,
-        )}`,
-        { headers: { ...headers, accept: 'application/vnd.github+json' } },
-      );
+      const response = await api(name);
       if (response.status === 404) return false;
       if (response.ok) return true;
       throw new Error(

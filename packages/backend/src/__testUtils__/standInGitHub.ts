@@ -352,6 +352,50 @@ export async function startStandInGitHub(options: {
       },
     },
     {
+      // What an undo asks: who made the repository (its commits' messages).
+      route: 'GET /repos/{owner}/{repo}/commits',
+      pattern: /^GET \/repos\/([^/]+)\/([^/]+)\/commits$/,
+      handle([owner, name], { query }) {
+        find(owner, name);
+        let log: string;
+        try {
+          log = git(
+            owner,
+            name,
+            'log',
+            `--max-count=${Number(query.get('per_page') ?? 30)}`,
+            '--format=%H%x1f%B%x1e',
+            query.get('sha') ?? 'main',
+          );
+        } catch {
+          throw new GitHubError(
+            409,
+            'Git Repository is empty.',
+            `${DOCS}/commits/commits#list-commits`,
+          );
+        }
+        const json = log
+          .split('\x1e')
+          .filter(r => r.trim())
+          .map(r => {
+            const [sha, message] = r.trim().split('\x1f');
+            return { sha, commit: { message: message.trim() } };
+          });
+        return { status: 200, json };
+      },
+    },
+    {
+      // Needs the delete_repo scope on GitHub; the stand-in's token has it.
+      route: 'DELETE /repos/{owner}/{repo}',
+      pattern: /^DELETE \/repos\/([^/]+)\/([^/]+)$/,
+      handle([owner, name]) {
+        find(owner, name);
+        repositories.delete(`${owner}/${name}`.toLowerCase());
+        fs.rmSync(gitDir(owner, name), { recursive: true, force: true });
+        return { status: 204 };
+      },
+    },
+    {
       route: 'PUT /repos/{owner}/{repo}/branches/{branch}/protection',
       pattern: /^PUT \/repos\/([^/]+)\/([^/]+)\/branches\/(.+)\/protection$/,
       handle([owner, name, branch], { body }) {

@@ -10,6 +10,7 @@ import {
   freePort,
 } from '../__testUtils__/backendProcess';
 import { goldenPathValues } from '../__testUtils__/templates';
+import { finished, heldAt, startTask, taskLog } from '../__testUtils__/scaffolderTasks';
 
 jest.setTimeout(900_000);
 
@@ -94,48 +95,6 @@ const undone: Run = {
   },
   loseWorkspace: true,
 };
-
-async function startTask(
-  api: Api,
-  template: string,
-  values: object,
-  pause?: string,
-): Promise<string> {
-  const res = await api('POST', '/api/scaffolder/v2/tasks', {
-    templateRef: `template:default/${template}`,
-    values,
-    secrets: pause ? { causewayTestPause: pause } : {},
-  });
-  if (res.status !== 201) {
-    throw new Error(`starting ${template}: ${JSON.stringify(res.body)}`);
-  }
-  return res.body.id;
-}
-
-const ESC = String.fromCharCode(27);
-/** The coloured "info: " an action's log line starts with. */
-const LEVEL_PREFIX = new RegExp(`^${ESC}\\[\\d+m\\w+${ESC}\\[\\d+m: `);
-
-/** The task's log lines, without the level prefix an action's lines have. */
-async function taskLog(api: Api, taskId: string): Promise<string[]> {
-  const res = await api('GET', `/api/scaffolder/v2/tasks/${taskId}/events`);
-  return (res.body as any[])
-    .filter(e => e.type === 'log')
-    .map(e => String(e.body.message).replace(LEVEL_PREFIX, ''));
-}
-
-async function finished(api: Api, taskId: string, what: string) {
-  return eventually(
-    async () => {
-      const res = await api('GET', `/api/scaffolder/v2/tasks/${taskId}`);
-      return ['completed', 'failed', 'cancelled'].includes(res.body?.status)
-        ? (res.body.status as string)
-        : undefined;
-    },
-    what,
-    480,
-  );
-}
 
 /*
  * SIGKILL at every step boundary of three golden paths at once: one backend
@@ -247,20 +206,7 @@ describe('golden path runs killed with SIGKILL at each step boundary (real backe
       run.taskId = await startTask(api, run.template, run.values, run.pause);
     }
     await Promise.all(
-      [...runs, undone].map(run =>
-        eventually(
-          async () =>
-            (
-              await taskLog(api, run.taskId!)
-            ).some(line =>
-              line.includes(
-                `Paused for a test ${run.pause.replace(':', ' step ')}`,
-              ),
-            ) || undefined,
-          `${run.name} to reach ${run.pause}`,
-          480,
-        ),
-      ),
+      [...runs, undone].map(run => heldAt(api, run.taskId!, run.pause)),
     );
 
     await backend.kill();

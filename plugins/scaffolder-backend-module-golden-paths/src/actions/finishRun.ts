@@ -7,6 +7,7 @@ import {
   pauseForTest,
   removeLocalRepository,
 } from '@causeway/plugin-gitops-node';
+import { SourceHostConfig } from '../sourceHost';
 import { examples } from './finishRun.examples';
 
 /** "a", "a and b", "a, b and c" */
@@ -29,6 +30,10 @@ function listed(items: string[]): string {
 export function createFinishRunAction(options: {
   repository: GitOpsRepository;
   host: LocalGitHost;
+  /** Where new source repositories go (goldenPaths.sourceHost). */
+  sourceHost?: SourceHostConfig;
+  /** Unregisters a catalog location by its target URL; false if there was none. */
+  removeLocation?: (target: string) => Promise<boolean>;
   /** Whether this task was picked up again after its backend died. */
   wasRecovered: (taskId: string) => Promise<boolean>;
   /** goldenPaths.testing.pauses: crash tests may hold a run here. */
@@ -53,7 +58,14 @@ export function createFinishRunAction(options: {
             .boolean()
             .default(false)
             .describe(
-              'Whether the run creates a source repository on the local git host',
+              'Whether the run creates a source repository (on goldenPaths.sourceHost)',
+            ),
+        catalogLocation: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The catalog location the run registered (catalog:register's catalogInfoUrl), unregistered when the run is undone",
             ),
         parts: z =>
           z
@@ -116,7 +128,20 @@ export function createFinishRunAction(options: {
         }
         undone.push(`the GitOps commit ${short}`);
       }
-      if (
+      const { sourceHost } = options;
+      if (sourceRepository && sourceHost?.type === 'github') {
+        // Only a repository whose first commit names this run is removed.
+        if ((await sourceHost.repositoryTask(name)) === ctx.task.id) {
+          await sourceHost.remove(name);
+          undone.push('the source repository');
+        }
+        if (
+          ctx.input.catalogLocation &&
+          (await options.removeLocation?.(ctx.input.catalogLocation))
+        ) {
+          undone.push('the catalog registration');
+        }
+      } else if (
         sourceRepository &&
         (await localRepositoryTask(host, name)) === ctx.task.id
       ) {
