@@ -1,21 +1,19 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { LocalGitHost } from '@causeway/plugin-gitops-node';
 import type {
   EntityScorecard,
   GateResponse,
 } from '@causeway/plugin-scorecard-common';
-import { apiClient, eventually } from './__testUtils__/apiClient';
+import { eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
-import { startCausewayBackend } from './__testUtils__/startCausewayBackend';
 import {
-  authModuleTestSignIn,
-  signInAs,
-} from './__testUtils__/testSignInProvider';
+  checksFile,
+  commitFiles,
+  git,
+  GradedService,
+  serviceManifests,
+  startGradedService,
+} from './__testUtils__/gradedService';
 
 jest.setTimeout(240_000);
 
@@ -26,121 +24,41 @@ jest.setTimeout(240_000);
  * hour away), and the gate still answers for them, saying which commits
  * it graded.
  */
-const CHECKS = `checks:
-  - id: pdb
-    title: PodDisruptionBudget
-    description: Voluntary evictions keep a replica.
-    level: bronze
-    appliesTo: { kind: Component }
-    rule: { fact: gitops.hasPodDisruptionBudget, equals: true }
-    fix: { text: Add a PodDisruptionBudget. }
-  - id: hpa-min
-    title: At least two replicas
-    description: One pod is no redundancy.
-    level: bronze
-    appliesTo: { kind: Component }
-    rule: { fact: gitops.hpaMinReplicas, gte: 2 }
-    fix: { text: Set minReplicas to 2. }
-  - id: readme
-    title: README
-    description: Newcomers start there.
-    level: silver
-    appliesTo: { kind: Component }
-    rule: { fact: source.hasReadme, equals: true }
-    fix: { text: Add a README.md. }
-`;
-
 const NAME = 'gated-service';
 const REF = `component:default/${NAME}`;
 const FOLDER = `apps/production/payments/${NAME}`;
 const GATE = `/api/scorecard/gate/component/default/${NAME}`;
 
-const manifests = (minReplicas: number, pdb: boolean) => ({
-  'deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${NAME}, namespace: payments }
-spec:
-  selector: { matchLabels: { app: ${NAME} } }
-  template:
-    metadata: { labels: { app: ${NAME} } }
-    spec:
-      containers:
-        - name: app
-          image: registry.example.com/${NAME}:1
-`,
-  'hpa.yaml': `apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: { name: ${NAME}, namespace: payments }
-spec:
-  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${NAME} }
-  minReplicas: ${minReplicas}
-  maxReplicas: 5
-`,
-  ...(pdb
-    ? {
-        'pdb.yaml': `apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata: { name: ${NAME}, namespace: payments }
-spec:
-  minAvailable: 1
-  selector: { matchLabels: { app: ${NAME} } }
-`,
-      }
-    : {}),
-});
-
-const run = promisify(execFile);
-const git = (cwd: string, ...args: string[]) =>
-  run(
-    'git',
-    [
-      '-c',
-      'user.name=Bob',
-      '-c',
-      'user.email=bob@example.com',
-      '-c',
-      'commit.gpgsign=false',
-      ...args,
-    ],
-    { cwd },
-  ).then(r => r.stdout.trim());
-
-/**
- * Replaces a folder of a clone with these files, commits, and puts the
- * commit on the bare repository's main branch by fetching it there: no
- * receive hook runs, so nothing tells the portal. Returns the commit.
- */
-async function commitUnannounced(
-  clone: string,
-  bare: string,
-  folder: string,
-  files: Record<string, string>,
-): Promise<string> {
-  if (folder) {
-    fs.rmSync(path.join(clone, folder), { recursive: true, force: true });
-    fs.mkdirSync(path.join(clone, folder), { recursive: true });
-  }
-  for (const [file, content] of Object.entries(files)) {
-    fs.writeFileSync(path.join(clone, folder, file), content);
-  }
-  await git(clone, 'add', '--all');
-  await git(clone, 'commit', '--quiet', '-m', `Change ${folder || 'files'}`);
-  const sha = await git(clone, 'rev-parse', 'HEAD');
-  await git(bare, 'fetch', '--quiet', clone, `+${sha}:refs/heads/main`);
-  return sha;
-}
+const manifests = (minReplicas: number, pdb: boolean) =>
+  serviceManifests(NAME, { minReplicas, pdb });
 
 describe.each(backendDatabaseIds)('a gate never stale on %s', databaseId => {
-  let stop: () => Promise<void>;
-  let scratch: string;
+  let service: GradedService;
   let gitopsPath: string;
   let sourcePath: string;
   let gitopsClone: string;
   let sourceClone: string;
-  let api: ReturnType<typeof apiClient>;
+
+  /**
+   * Commits these files in place of a folder of a clone and puts the commit
+   * on the bare repository's main branch by fetching it there: no receive
+   * hook runs, so nothing tells the portal. Returns the commit.
+   */
+  const commitUnannounced = async (
+    clone: string,
+    bare: string,
+    folder: string,
+    files: Record<string, string>,
+  ) => {
+    const sha = await commitFiles(clone, folder, files);
+    await git(bare, 'fetch', '--quiet', clone, `+${sha}:refs/heads/main`);
+    return sha;
+  };
+  const head = async (clone: string) =>
+    (await git(clone, 'rev-parse', 'HEAD')).stdout;
 
   const gate = async (minLevel: string): Promise<GateResponse> => {
-    const res = await api('GET', `${GATE}?minLevel=${minLevel}`);
+    const res = await service.api('GET', `${GATE}?minLevel=${minLevel}`);
     if (res.status !== 200) {
       throw new Error(`gate: ${res.status} ${JSON.stringify(res.body)}`);
     }
@@ -150,70 +68,25 @@ describe.each(backendDatabaseIds)('a gate never stale on %s', databaseId => {
     answer.blocking.map(b => b.checkId).sort();
 
   beforeAll(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'scorecard-fresh-'));
-    const checksDir = path.join(scratch, 'checks');
-    fs.mkdirSync(checksDir);
-    fs.writeFileSync(path.join(checksDir, 'checks.yaml'), CHECKS);
-    const reposPath = path.join(scratch, 'repos');
-    gitopsPath = path.join(scratch, 'gitops.git');
-    const host = new LocalGitHost({ root: reposPath });
-    sourcePath = host.repositoryPath(NAME);
-    const entityFile = path.join(scratch, 'entity.yaml');
-    fs.writeFileSync(
-      entityFile,
-      `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${NAME}
-  annotations:
-    causeway.dev/gitops-path: ${FOLDER}
-    backstage.io/source-location: url:${pathToFileURL(sourcePath).href}
-spec: { type: service, owner: group:default/payments-team, lifecycle: production }
-`,
-    );
-
-    const started = await startCausewayBackend({
+    service = await startGradedService({
       database: databaseId,
-      extraFeatures: [authModuleTestSignIn],
-      extraLocations: [{ type: 'file', target: entityFile }],
-      config: {
-        auth: { providers: { test: {} } },
-        gitops: { repository: { url: gitopsPath } },
-        goldenPaths: { sourceHost: { path: reposPath } },
-        scorecard: {
-          checks: { directory: checksDir },
-          // Nothing but the gate itself grades the commits below.
-          schedule: { frequency: 'PT1H' },
-          catalogPoll: { frequency: { seconds: 1 } },
-          headPoll: { frequency: 'PT1H' },
-        },
+      name: NAME,
+      checks: checksFile({
+        pdb: 'bronze',
+        'hpa-min': 'bronze',
+        readme: 'silver',
+      }),
+      scorecard: {
+        // Nothing but the gate itself grades the commits below.
+        schedule: { frequency: 'PT1H' },
+        headPoll: { frequency: 'PT1H' },
       },
     });
-    stop = started.stop;
-    const baseUrl = started.backend.baseUrl;
-    api = apiClient(
-      baseUrl,
-      await eventually(() => signInAs(baseUrl, 'alice'), 'sign-in'),
-    );
+    ({ gitopsPath, sourcePath, gitopsClone, sourceClone } = service);
     // No receive hook reports a push to the portal.
-    fs.rmSync(path.join(host.hooksDir, 'post-receive'), { force: true });
-
-    const source = path.join(scratch, 'source');
-    fs.mkdirSync(source);
-    fs.writeFileSync(
-      path.join(source, 'catalog-info.yaml'),
-      'kind: Component\n',
-    );
-    await host.create({
-      name: NAME,
-      sourceDir: source,
-      message: 'Start',
-      author: { name: 'Bob', email: 'bob@example.com' },
+    fs.rmSync(path.join(service.host.hooksDir, 'post-receive'), {
+      force: true,
     });
-    sourceClone = path.join(scratch, 'source-clone');
-    await git(scratch, 'clone', '--quiet', host.url(NAME), sourceClone);
-    gitopsClone = path.join(scratch, 'gitops-clone');
-    await git(scratch, 'clone', '--quiet', gitopsPath, gitopsClone);
 
     // The catalog poll grades the entity once the catalog has it.
     await eventually(
@@ -223,12 +96,11 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
   });
 
   afterAll(async () => {
-    await stop?.();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    await service?.stop();
   });
 
   it('grades a commit nothing announced before answering, and says which commits it graded', async () => {
-    const sourceHead = await git(sourceClone, 'rev-parse', 'HEAD');
+    const sourceHead = await head(sourceClone);
     const good = await commitUnannounced(
       gitopsClone,
       gitopsPath,
@@ -311,7 +183,7 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
     // Graded again as a whole: at the GitOps repository's head as well.
     expect(after.graded).toEqual({
       source: { commit: readme },
-      gitops: { commit: await git(gitopsClone, 'rev-parse', 'HEAD') },
+      gitops: { commit: await head(gitopsClone) },
     });
   });
 
@@ -322,7 +194,7 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
       FOLDER,
       manifests(2, true),
     );
-    const res = await api(
+    const res = await service.api(
       'GET',
       `/api/scorecard/entities/component/default/${NAME}`,
     );

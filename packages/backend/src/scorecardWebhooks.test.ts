@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { apiClient, eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
+import { checksFile, git, storedStatuses } from './__testUtils__/gradedService';
 import { startCausewayBackend } from './__testUtils__/startCausewayBackend';
 import {
   StandInGitHub,
@@ -25,19 +24,10 @@ jest.setTimeout(240_000);
  * nothing; with no webhook, the poll of the organisation's events finds the
  * push. The scheduled run is 10 minutes away throughout.
  */
-const CHECKS = `checks:
-  - id: readme
-    title: README
-    description: Newcomers start there.
-    level: bronze
-    appliesTo: { kind: Component }
-    rule: { fact: source.hasReadme, equals: true }
-    fix: { text: Add a README.md. }
-`;
+const CHECKS = checksFile({ readme: 'bronze' });
 const ORG = 'acme';
 const NAME = 'webhook-service';
 const SECRET = 'webhook-secret-for-tests';
-const run = promisify(execFile);
 
 describe.each(backendDatabaseIds)('GitHub push webhooks on %s', databaseId => {
   let standIn: StandInGitHub;
@@ -48,31 +38,12 @@ describe.each(backendDatabaseIds)('GitHub push webhooks on %s', databaseId => {
   let pushUrl: string;
   let api: ReturnType<typeof apiClient>;
 
-  const git = (...args: string[]) =>
-    run(
-      'git',
-      [
-        '-C',
-        work,
-        '-c',
-        'user.name=Bob',
-        '-c',
-        'user.email=bob@example.com',
-        ...args,
-      ],
-      {},
-    ).then(r => r.stdout.trim());
+  const gitInWork = async (...args: string[]) =>
+    (await git(work, ...args)).stdout;
 
-  const readmeFails = async () => {
-    const res = await api(
-      'GET',
-      '/api/scorecard/overview?limit=500&failingCheck=readme',
-    );
-    if (res.status !== 200) throw new Error(`overview: ${res.status}`);
-    return (res.body.items as Array<{ entityRef: string }>).some(
-      i => i.entityRef === `component:default/${NAME}`,
-    );
-  };
+  const readmeFails = async () =>
+    (await storedStatuses(api, `component:default/${NAME}`, ['readme']))
+      ?.readme === 'fail';
 
   const webhook = (body: object, signature?: string) =>
     fetch(`${baseUrl}/api/events/http/github`, {
@@ -95,17 +66,17 @@ describe.each(backendDatabaseIds)('GitHub push webhooks on %s', databaseId => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'scorecard-webhooks-'));
     work = path.join(scratch, 'work');
     fs.mkdirSync(work);
-    await git('init', '--quiet', '--initial-branch=main');
+    await gitInWork('init', '--quiet', '--initial-branch=main');
     fs.writeFileSync(path.join(work, 'catalog-info.yaml'), 'kind: Component\n');
-    await git('add', '.');
-    await git('commit', '--quiet', '-m', 'Start');
+    await gitInWork('add', '.');
+    await gitInWork('commit', '--quiet', '-m', 'Start');
     const push = new URL(
       `${new URL(standIn.apiBaseUrl).origin}/${ORG}/${NAME}.git`,
     );
     push.username = 'x-access-token';
     push.password = standIn.token;
     pushUrl = push.toString();
-    await git('push', '--quiet', pushUrl, 'HEAD:main');
+    await gitInWork('push', '--quiet', pushUrl, 'HEAD:main');
 
     const checksDir = path.join(scratch, 'checks');
     fs.mkdirSync(checksDir);
@@ -157,12 +128,12 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
   });
 
   it('refuses an unsigned or badly signed push webhook, and re-grades on a signed one', async () => {
-    const before = await git('rev-parse', 'HEAD');
+    const before = await gitInWork('rev-parse', 'HEAD');
     fs.writeFileSync(path.join(work, 'README.md'), '# Webhook service\n');
-    await git('add', '.');
-    await git('commit', '--quiet', '-m', 'README');
-    await git('push', '--quiet', pushUrl, 'HEAD:main');
-    const after = await git('rev-parse', 'HEAD');
+    await gitInWork('add', '.');
+    await gitInWork('commit', '--quiet', '-m', 'README');
+    await gitInWork('push', '--quiet', pushUrl, 'HEAD:main');
+    const after = await gitInWork('rev-parse', 'HEAD');
     const body = {
       ref: 'refs/heads/main',
       before,
@@ -189,9 +160,9 @@ spec: { type: service, owner: group:default/payments-team, lifecycle: production
 
   it('finds a push no webhook reported in the organisation events, asked with an ETag', async () => {
     fs.rmSync(path.join(work, 'README.md'));
-    await git('add', '--all');
-    await git('commit', '--quiet', '-m', 'No README');
-    await git('push', '--quiet', pushUrl, 'HEAD:main');
+    await gitInWork('add', '--all');
+    await gitInWork('commit', '--quiet', '-m', 'No README');
+    await gitInWork('push', '--quiet', pushUrl, 'HEAD:main');
     expect(await readmeFails()).toBe(false);
 
     const trigger = () =>
