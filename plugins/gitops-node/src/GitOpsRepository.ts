@@ -128,6 +128,15 @@ export class GitOpsRepository {
     return findTaskCommits(this.#store, taskId);
   }
 
+  /**
+   * Tells this view's listener about a commit made earlier, e.g. one a run
+   * resumed after a crash found: its first attempt may have died before
+   * telling anyone.
+   */
+  async announce(result: GitOpsPublishResult): Promise<void> {
+    await this.#told(result);
+  }
+
   /** The commit at the head of the branch Argo CD syncs. */
   head(): Promise<string> {
     return this.reader.head();

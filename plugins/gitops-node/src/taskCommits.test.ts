@@ -55,12 +55,14 @@ describe('the commits a scaffolder task made, found by their trailers', () => {
         branch: 'main',
         link: `file://${bare}#${revert.commitSha}`,
         reverts: ours.commitSha,
+        files: ['apps/production/payments/refund-api/deployment.yaml'],
       },
       {
         sha: ours.commitSha,
         branch: 'main',
         link: `file://${bare}#${ours.commitSha}`,
         step: 'publish-gitops',
+        files: ['apps/production/payments/refund-api/deployment.yaml'],
       },
     ]);
   });

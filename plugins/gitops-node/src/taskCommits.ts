@@ -18,6 +18,8 @@ export type TaskCommit = {
   step?: string;
   /** For a revert: the commit it undid. */
   reverts?: string;
+  /** The paths the commit changed. */
+  files: string[];
 };
 
 /**
@@ -48,12 +50,16 @@ export async function findTaskCommits(
   const { commitSha } = await store.head(Date.now());
   const log = await store.log(
     commitSha,
-    [`--grep=^${TASK_TRAILER}: ${taskId}$`, '--format=%H%x1f%B%x1e'],
+    [
+      `--grep=^${TASK_TRAILER}: ${taskId}$`,
+      '--name-only',
+      '--format=%x1e%H%x1f%B%x1f',
+    ],
     [],
   );
   const commits: TaskCommit[] = [];
   for (const record of log.split('\x1e')) {
-    const [sha, message] = record.trim().split('\x1f');
+    const [sha, message, names = ''] = record.trim().split('\x1f');
     if (!sha || message === undefined) continue;
     const trailers = messageTrailers(message);
     if (trailers[TASK_TRAILER] !== taskId) continue;
@@ -61,6 +67,7 @@ export async function findTaskCommits(
       sha,
       branch: store.remote.branch,
       link: store.remote.link(sha),
+      files: names.split('\n').filter(Boolean),
       ...(trailers[STEP_TRAILER] ? { step: trailers[STEP_TRAILER] } : {}),
       ...(trailers[REVERTS_TRAILER]
         ? { reverts: trailers[REVERTS_TRAILER] }

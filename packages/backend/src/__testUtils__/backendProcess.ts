@@ -22,12 +22,14 @@ export async function freePort(): Promise<number> {
 /**
  * The embedded default's configuration for a backend of its own: its data
  * folder (SQLite, GitOps repository, source repositories, task workspaces)
- * and a free port; `extra` is merged over it.
+ * and a free port; `extra` is merged over it, and `database` (a
+ * `backend.database` block, e.g. PostgreSQL) replaces the SQLite files.
  */
 export function embeddedConfig(
   dataDir: string,
   port: number,
   extra: JsonObject = {},
+  database?: JsonObject,
 ): JsonObject {
   const baseUrl = `http://localhost:${port}`;
   // The scaffolder wants its working directory to exist.
@@ -38,7 +40,7 @@ export function embeddedConfig(
       baseUrl,
       listen: { port },
       cors: { origin: baseUrl },
-      database: {
+      database: database ?? {
         client: 'better-sqlite3',
         connection: { directory: path.join(dataDir, 'sqlite') },
       },

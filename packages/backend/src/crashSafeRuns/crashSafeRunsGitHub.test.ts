@@ -13,7 +13,12 @@ import {
   startStandInGitHub,
 } from '../__testUtils__/standInGitHub';
 import { goldenPathValues } from '../__testUtils__/templates';
-import { finished, heldAt, startTask, taskLog } from '../__testUtils__/scaffolderTasks';
+import {
+  finished,
+  heldAt,
+  startTask,
+  taskLog,
+} from '../__testUtils__/scaffolderTasks';
 
 jest.setTimeout(600_000);
 

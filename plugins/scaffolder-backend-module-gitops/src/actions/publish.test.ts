@@ -190,6 +190,22 @@ describe('gitops:publish resumed after the backend died (scaffolder task recover
     expect(git(bare, 'rev-parse', 'main')).toBe(commit);
   });
 
+  it('finds that commit even when the workspace did not survive (resumed on another replica)', async () => {
+    const saved = new Map<string, unknown>();
+    await action.handler(attempt(saved));
+    const commit = git(bare, 'rev-parse', 'main');
+    saved.forEach((_, key) => key !== 'causeway-attempt' && saved.delete(key));
+    fs.rmSync(workspacePath, { recursive: true, force: true });
+
+    const resumed = attempt(saved);
+    await action.handler(resumed);
+
+    expect(resumed.output).toHaveBeenCalledWith('commitSha', commit);
+    expect(resumed.output).toHaveBeenCalledWith('files', [
+      'apps/production/p/refund-api/deployment.yaml',
+    ]);
+  });
+
   it('publishes when the first attempt died before pushing', async () => {
     const saved = new Map<string, unknown>([['causeway-attempt', 'earlier']]);
     const resumed = attempt(saved);

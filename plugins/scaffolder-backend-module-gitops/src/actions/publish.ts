@@ -40,7 +40,7 @@ async function findOwnCommit(
   repository: GitOpsRepository,
   taskId: string,
   step: string | undefined,
-): Promise<Omit<GitOpsPublishResult, 'files'> | undefined> {
+): Promise<GitOpsPublishResult | undefined> {
   const commits = await repository.commitsOfTask(taskId);
   const reverted = new Set(commits.map(c => c.reverts).filter(Boolean));
   const own = commits.find(
@@ -52,6 +52,7 @@ async function findOwnCommit(
     changed: true,
     branch: own.branch,
     link: own.link,
+    files: own.files,
   };
 }
 
@@ -130,16 +131,20 @@ export function createPublishAction(options: {
         update = false,
       } = ctx.input;
       const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
-      const files = await readTree(source).catch(() => {
-        throw new InputError(
-          `Nothing to publish: ${sourcePath} is not in the workspace`,
-        );
-      });
-      if (files.length === 0) {
-        throw new InputError(`Nothing to publish: ${sourcePath} is empty`);
-      }
+      const readFiles = async () => {
+        const read = await readTree(source).catch(() => {
+          throw new InputError(
+            `Nothing to publish: ${sourcePath} is not in the workspace`,
+          );
+        });
+        if (read.length === 0) {
+          throw new InputError(`Nothing to publish: ${sourcePath} is empty`);
+        }
+        return read;
+      };
 
       if (ctx.isDryRun) {
+        const files = await readFiles();
         ctx.logger.info(
           `Dry run: would commit ${files.length} files to ${
             options.repository.displayUrl
@@ -161,7 +166,8 @@ export function createPublishAction(options: {
       const resumed = await resumedRun(ctx);
       // A retried task step resumes with the first run's result; when the
       // backend died between the push and that result being saved, the
-      // commit is found by its trailers instead of refused as "already exists".
+      // commit is found by its trailers instead of refused as "already
+      // exists", even when the workspace did not survive (another replica).
       const result = await ctx.checkpoint({
         key: `gitops-publish-${ctx.task.id}-${sourcePath}`,
         fn: async (): Promise<GitOpsPublishResult> => {
@@ -172,10 +178,12 @@ export function createPublishAction(options: {
             ctx.logger.info(
               `Resumed: this run had already committed ${own.commitSha}`,
             );
-            return { ...own, files: files.map(f => f.path) };
+            // The first attempt may have died before announcing it.
+            await options.repository.announce(own);
+            return own;
           }
           return options.repository.publish({
-            files,
+            files: await readFiles(),
             message: ctx.input.message,
             author,
             newPaths,
