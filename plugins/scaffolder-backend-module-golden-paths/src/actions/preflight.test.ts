@@ -5,9 +5,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
+  commitMessage,
   ensureLocalRepository,
   GitOpsRepository,
   LocalGitHost,
+  TASK_TRAILER,
 } from '@causeway/plugin-gitops-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { gitopsServiceUpdatePermission } from '@causeway/plugin-gitops-common';
@@ -169,6 +171,43 @@ describe('causeway:service:preflight', () => {
     ).rejects.toThrow(
       'Cannot create old-api: name: a source repository named old-api already exists on the local git host; name: apps/production/payments-team/old-api already exists in the GitOps repository',
     );
+  });
+
+  it('accepts a name its own run took before the backend died (the repository and GitOps commit name the task)', async () => {
+    const src = fs.mkdtempSync(path.join(root, 'src-'));
+    fs.writeFileSync(path.join(src, 'README.md'), 'x');
+    await host.create({
+      name: 'old-api',
+      sourceDir: src,
+      message: commitMessage('x', { [TASK_TRAILER]: 'task-1' }),
+      author: { name: 'a', email: 'a@b.c' },
+    });
+    await repository.publish({
+      files: [
+        {
+          path: 'apps/production/payments-team/old-api/deployment.yaml',
+          content: 'kind: Deployment\n',
+        },
+      ],
+      message: 'old',
+      author: { name: 'a', email: 'a@b.c' },
+      taskId: 'task-1',
+    });
+    const input = {
+      name: 'old-api',
+      owner: 'payments-team',
+      environment: 'production',
+      namespace: 'payments-team',
+    };
+
+    await action().handler(
+      createMockActionContext<any>({ input, task: { id: 'task-1' } }),
+    );
+    await expect(
+      action().handler(
+        createMockActionContext<any>({ input, task: { id: 'task-2' } }),
+      ),
+    ).rejects.toThrow('Cannot create old-api: name: a source repository');
   });
 
   it('refuses to change a service the user may not change, asking the permission policy', async () => {

@@ -129,4 +129,70 @@ describe('causeway:source:publish', () => {
     expect(await host.exists('refund-api')).toBe(false);
     expect(ctx.output).toHaveBeenCalledWith('commitSha', 'dry-run');
   });
+
+  describe('resumed after the backend died (scaffolder task recovery)', () => {
+    /** A context whose first attempt already saved its attempt checkpoint. */
+    const resumedContext = (taskId: string) => {
+      const ctx = createMockActionContext<any>({
+        workspacePath,
+        user: user as any,
+        task: { id: taskId },
+        input: { name: 'refund-api', message: 'Create refund-api' },
+      });
+      ctx.checkpoint = (async ({ key, fn }: any) =>
+        key === 'causeway-attempt' ? 'the first attempt' : fn()) as any;
+      return ctx;
+    };
+
+    beforeEach(() => {
+      fs.writeFileSync(
+        path.join(workspacePath, 'source', 'catalog-info.yaml'),
+        catalogInfo,
+      );
+    });
+
+    it('finds the repository its first attempt created and tells the catalog about it again', async () => {
+      const first = createMockActionContext<any>({
+        workspacePath,
+        user: user as any,
+        task: { id: 'task-1' },
+        input: { name: 'refund-api', message: 'Create refund-api' },
+      });
+      await action.handler(first);
+      const repo = path.join(root, 'repos', 'refund-api.git');
+      const commit = git(repo, 'rev-parse', 'main');
+      const found: string[] = [];
+      action = createPublishSourceAction({
+        host,
+        repository,
+        onFound: async ({ name }) => {
+          found.push(name);
+        },
+      });
+
+      const resumed = resumedContext('task-1');
+      await action.handler(resumed);
+
+      expect(resumed.output).toHaveBeenCalledWith('commitSha', commit);
+      expect(found).toEqual(['refund-api']);
+      expect(git(repo, 'log', '-1', '--format=%B', 'main')).toContain(
+        'Causeway-Task: task-1',
+      );
+    });
+
+    it("does not take another run's repository of the same name for its own", async () => {
+      await action.handler(
+        createMockActionContext<any>({
+          workspacePath,
+          user: user as any,
+          task: { id: 'task-1' },
+          input: { name: 'refund-api' },
+        }),
+      );
+
+      await expect(action.handler(resumedContext('task-2'))).rejects.toThrow(
+        'A source repository named refund-api already exists',
+      );
+    });
+  });
 });
