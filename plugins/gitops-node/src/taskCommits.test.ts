@@ -5,7 +5,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ensureLocalRepository } from './ensureLocalRepository';
 import { GitOpsRepository } from './GitOpsRepository';
 import { messageTrailers } from './taskCommits';
-import { git } from './__testUtils__/repositories';
+import { git, startGitHttpServer } from './__testUtils__/repositories';
+
+jest.setTimeout(60_000);
 
 const logger = mockServices.logger.mock();
 const alice = { name: 'Alice Example', email: 'alice@example.com' };
@@ -92,5 +94,54 @@ describe('the commits a scaffolder task made, found by their trailers', () => {
     expect(first.changed).toBe(true);
     expect(again).toMatchObject({ changed: false, commitSha: first.commitSha });
     expect(git(bare, 'rev-list', '--count', 'main')).toBe('3');
+  });
+});
+
+describe('the commits a scaffolder task made, on a GitOps remote over smart HTTP (production)', () => {
+  it('finds a commit another replica pushed, with its files, and a revert made after', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-task-http-'));
+    const bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({ repoPath: bare, branch: 'main', logger });
+    const server = await startGitHttpServer({
+      projectRoot: root,
+      username: 'causeway-bot',
+      password: 'secret',
+    });
+    const replica = () =>
+      new GitOpsRepository({
+        url: `${server.url}/gitops.git`,
+        branch: 'main',
+        credentials: { username: 'causeway-bot', password: 'secret' },
+        logger,
+      });
+    const [died, resumed] = [replica(), replica()];
+    try {
+      const ours = await died.publish(change('refund-api', task));
+      // The resumed replica reads history once before the revert is pushed.
+      expect(await resumed.commitsOfTask(task)).toMatchObject([
+        {
+          sha: ours.commitSha,
+          files: ['apps/production/payments/refund-api/deployment.yaml'],
+        },
+      ]);
+      const revert = await resumed.revert({
+        commitSha: ours.commitSha,
+        message: 'Undo',
+        author: alice,
+        taskId: task,
+      });
+
+      expect(
+        (await resumed.commitsOfTask(task)).map(c => [c.sha, c.reverts]),
+      ).toEqual([
+        [revert.commitSha, ours.commitSha],
+        [ours.commitSha, undefined],
+      ]);
+    } finally {
+      await died.close();
+      await resumed.close();
+      await server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
