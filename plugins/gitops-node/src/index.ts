@@ -20,7 +20,12 @@ export {
   localRepositoryTask,
   removeLocalRepository,
 } from './localRepositoryTask';
-export { pauseForTest, resumedRun, TEST_PAUSE_SECRET } from './resumedRun';
+export {
+  pauseForTest,
+  resumedRun,
+  TEST_PAUSE_SECRET,
+  withTestPauses,
+} from './resumedRun';
 export { GitObjectReader } from './GitObjectReader';
 export type { GitObject } from './GitObjectReader';
 export type {

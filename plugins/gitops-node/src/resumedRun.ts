@@ -54,3 +54,24 @@ export async function pauseForTest(
     );
   });
 }
+
+/**
+ * The action with a test pause before and after its handler (see
+ * pauseForTest), when `enabled` (goldenPaths.testing.pauses); else the
+ * action itself. Every step boundary of a golden path then has a point a
+ * crash test can hold a run at.
+ */
+export function withTestPauses<A extends { handler(ctx: any): Promise<void> }>(
+  action: A,
+  enabled: boolean,
+): A {
+  if (!enabled) return action;
+  return {
+    ...action,
+    async handler(ctx: Parameters<A['handler']>[0]) {
+      await pauseForTest(ctx, 'before', true);
+      await action.handler(ctx);
+      await pauseForTest(ctx, 'after', true);
+    },
+  };
+}

@@ -8,6 +8,7 @@ import {
   gitopsRepositoryServiceRef,
   loadPlatformApis,
   platformPolicyFromConfig,
+  withTestPauses,
 } from '@causeway/plugin-gitops-node';
 import { createConnectServiceAction } from './actions/connectService';
 import { createPublishAction } from './actions/publish';
@@ -41,22 +42,22 @@ export const scaffolderModuleGitops = createBackendModule({
           branch:
             config.getOptionalString('gitops.repository.branch') ?? 'main',
         };
+        const testPauses =
+          config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false;
         scaffolder.addActions(
-          createRenderServiceAction({
-            policy: platformPolicyFromConfig(config),
-            gitops,
-          }),
-          createRenderJobAction({
-            policy: platformPolicyFromConfig(config),
-            gitops,
-          }),
-          createRenderClaimAction({ apis, gitops }),
-          createConnectServiceAction({ repository }),
-          createPublishAction({
-            repository,
-            testPauses:
-              config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false,
-          }),
+          ...[
+            createRenderServiceAction({
+              policy: platformPolicyFromConfig(config),
+              gitops,
+            }),
+            createRenderJobAction({
+              policy: platformPolicyFromConfig(config),
+              gitops,
+            }),
+            createRenderClaimAction({ apis, gitops }),
+            createConnectServiceAction({ repository }),
+            createPublishAction({ repository }),
+          ].map(action => withTestPauses(action, testPauses)),
         );
       },
     });

@@ -10,6 +10,7 @@ import {
   localGitHostServiceRef,
   SOURCE_REPOSITORY_CREATED_TOPIC,
   SourceRepositoryCreatedEvent,
+  withTestPauses,
 } from '@causeway/plugin-gitops-node';
 import { createFinishRunAction } from './actions/finishRun';
 import { createPreflightAction } from './actions/preflight';
@@ -50,47 +51,49 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         const testPauses =
           config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false;
         scaffolder.addActions(
-          createPreflightAction({
-            catalog,
-            permissions,
-            repository,
-            host,
-            sourceHost,
-            imageRegistry:
-              config.getOptionalString('goldenPaths.imageRegistry') ??
-              'registry.causeway.internal',
-            testPauses,
-          }),
-          createPublishSourceAction({
-            host,
-            repository,
-            testPauses,
-            // As the host does for a repository it creates: the catalog reads it.
-            onFound: async ({ name, url }) =>
-              events.publish({
-                topic: SOURCE_REPOSITORY_CREATED_TOPIC,
-                eventPayload: { name, url } as SourceRepositoryCreatedEvent,
-              }),
-          }),
-          createWaitForEntityAction({ catalog, testPauses }),
-          createFinishRunAction({
-            repository,
-            host,
-            sourceHost,
-            testPauses,
-            removeLocation: async target => {
-              // As this module's service: the user who ran the template may
-              // register locations but not remove them.
-              const credentials = await auth.getOwnServiceCredentials();
-              const location = await catalog.getLocationByRef(`url:${target}`, {
-                credentials,
-              });
-              if (!location) return false;
-              await catalog.removeLocationById(location.id, { credentials });
-              return true;
-            },
-            wasRecovered: taskRecoveredFromEvents({ discovery, auth }),
-          }),
+          ...[
+            createPreflightAction({
+              catalog,
+              permissions,
+              repository,
+              host,
+              sourceHost,
+              imageRegistry:
+                config.getOptionalString('goldenPaths.imageRegistry') ??
+                'registry.causeway.internal',
+            }),
+            createPublishSourceAction({
+              host,
+              repository,
+              // As the host does for a repository it creates: the catalog reads it.
+              onFound: async ({ name, url }) =>
+                events.publish({
+                  topic: SOURCE_REPOSITORY_CREATED_TOPIC,
+                  eventPayload: { name, url } as SourceRepositoryCreatedEvent,
+                }),
+            }),
+            createWaitForEntityAction({ catalog }),
+            createFinishRunAction({
+              repository,
+              host,
+              sourceHost,
+              removeLocation: async target => {
+                // As this module's service: the user who ran the template may
+                // register locations but not remove them.
+                const credentials = await auth.getOwnServiceCredentials();
+                const location = await catalog.getLocationByRef(
+                  `url:${target}`,
+                  {
+                    credentials,
+                  },
+                );
+                if (!location) return false;
+                await catalog.removeLocationById(location.id, { credentials });
+                return true;
+              },
+              wasRecovered: taskRecoveredFromEvents({ discovery, auth }),
+            }),
+          ].map(action => withTestPauses(action, testPauses)),
         );
       },
     });

@@ -41,9 +41,10 @@ const serviceDir = (name: string) => `apps/production/${owner}/${name}`;
 const claimFile = (kind: string, name: string) =>
   `infrastructure/production/${owner}/${kind.toLowerCase()}-${name}.yaml`;
 
-/** Every step boundary a Causeway action of the path sits on. */
-const servicePauses = [
+/** Every step boundary of the path (each touches a Causeway action). */
+const cronJobPauses = [
   'after:preflight',
+  'after:render',
   'before:publish-gitops',
   'after:publish-gitops',
   'before:publish-source',
@@ -52,8 +53,16 @@ const servicePauses = [
   'after:catalog',
   'before:finish',
 ];
-const claimPauses = [
+const servicePauses = [
   'after:preflight',
+  'after:claim',
+  ...cronJobPauses.slice(1),
+];
+const claimPauses = [
+  'before:preflight',
+  'after:preflight',
+  'after:claim',
+  'after:connect',
   'before:publish',
   'after:publish',
   'before:catalog',
@@ -77,7 +86,7 @@ const runs: Run[] = [
       infrastructure: 'PostgreSQLInstance',
     },
   })),
-  ...servicePauses.map(pause => ({
+  ...cronJobPauses.map(pause => ({
     template: 'cron-job' as const,
     pause,
     name: `kc-${short(pause)}`,

@@ -8,7 +8,6 @@ import {
   GitOpsFile,
   GitOpsPublishResult,
   GitOpsRepository,
-  pauseForTest,
   resumedRun,
 } from '@causeway/plugin-gitops-node';
 import { examples } from './publish.examples';
@@ -62,11 +61,7 @@ async function findOwnCommit(
  * safe when many runs publish at once, and a no-op when nothing changed.
  * In a dry run it lists what it would commit and pushes nothing.
  */
-export function createPublishAction(options: {
-  repository: GitOpsRepository;
-  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
-  testPauses?: boolean;
-}) {
+export function createPublishAction(options: { repository: GitOpsRepository }) {
   return createTemplateAction({
     id: 'gitops:publish',
     description:
@@ -162,7 +157,6 @@ export function createPublishAction(options: {
       }
 
       const author = commitAuthor(ctx.user);
-      await pauseForTest(ctx, 'before', !!options.testPauses);
       const resumed = await resumedRun(ctx);
       // A retried task step resumes with the first run's result; when the
       // backend died between the push and that result being saved, the
@@ -195,7 +189,6 @@ export function createPublishAction(options: {
           });
         },
       });
-      await pauseForTest(ctx, 'after', !!options.testPauses);
       ctx.logger.info(
         result.changed
           ? `Committed ${result.commitSha} to ${result.branch}: ${result.link}`

@@ -4,7 +4,6 @@ import {
   GitOpsRepository,
   LocalGitHost,
   localRepositoryTask,
-  pauseForTest,
   removeLocalRepository,
 } from '@causeway/plugin-gitops-node';
 import { SourceHostConfig } from '../sourceHost';
@@ -36,8 +35,6 @@ export function createFinishRunAction(options: {
   removeLocation?: (target: string) => Promise<boolean>;
   /** Whether this task was picked up again after its backend died. */
   wasRecovered: (taskId: string) => Promise<boolean>;
-  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
-  testPauses?: boolean;
 }) {
   const { repository, host } = options;
   return createTemplateAction({
@@ -87,7 +84,6 @@ export function createFinishRunAction(options: {
         ctx.output('undone', []);
         return;
       }
-      await pauseForTest(ctx, 'before', !!options.testPauses);
       const recovered = await options.wasRecovered(ctx.task.id);
       const opening = recovered ? 'Recovered after a restart: ' : '';
       const couldNot = `${opening}${recovered ? 'c' : 'C'}ould not finish`;

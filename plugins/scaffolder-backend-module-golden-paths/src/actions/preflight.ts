@@ -17,7 +17,6 @@ import {
   GitOpsRepository,
   LocalGitHost,
   localRepositoryTask,
-  pauseForTest,
 } from '@causeway/plugin-gitops-node';
 import { SourceHostConfig } from '../sourceHost';
 import { examples } from './preflight.examples';
@@ -60,8 +59,6 @@ export function createPreflightAction(options: {
   host: LocalGitHost;
   sourceHost: SourceHostConfig;
   imageRegistry: string;
-  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
-  testPauses?: boolean;
 }) {
   const { catalog, repository, host, sourceHost } = options;
   return createTemplateAction({
@@ -228,7 +225,6 @@ export function createPreflightAction(options: {
           );
         }
       }
-      await pauseForTest(ctx, 'before', !!options.testPauses);
       if (problems.length) {
         throw new InputError(`Cannot create ${name}: ${problems.join('; ')}`);
       }
@@ -269,7 +265,6 @@ export function createPreflightAction(options: {
           systemRef ? `, system ${refs[1]}` : ''
         }`,
       );
-      await pauseForTest(ctx, 'after', !!options.testPauses);
     },
   });
 }

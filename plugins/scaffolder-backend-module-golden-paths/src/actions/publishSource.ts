@@ -20,7 +20,6 @@ import {
   GitOpsRepository,
   LocalGitHost,
   localRepositoryOrigin,
-  pauseForTest,
   resumedRun,
   TASK_TRAILER,
 } from '@causeway/plugin-gitops-node';
@@ -85,8 +84,6 @@ export function createPublishSourceAction(options: {
   repository: GitOpsRepository;
   /** Tells the catalog about a repository found on a resumed run. */
   onFound?: (created: { name: string; url: string }) => Promise<void>;
-  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
-  testPauses?: boolean;
 }) {
   const { host, repository } = options;
   return createTemplateAction({
@@ -137,7 +134,6 @@ export function createPublishSourceAction(options: {
       }
 
       const author = commitAuthor(ctx.user);
-      await pauseForTest(ctx, 'before', !!options.testPauses);
       const resumed = await resumedRun(ctx);
       const created = await ctx.checkpoint({
         key: `source-publish-${ctx.task.id}-${name}`,
@@ -190,7 +186,6 @@ export function createPublishSourceAction(options: {
           }
         },
       });
-      await pauseForTest(ctx, 'after', !!options.testPauses);
       ctx.logger.info(`Created ${created.url} at ${created.commitSha}`);
       ctx.output('remoteUrl', created.url);
       ctx.output('repoContentsUrl', created.url);

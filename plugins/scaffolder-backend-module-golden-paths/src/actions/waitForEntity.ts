@@ -2,7 +2,6 @@ import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { pauseForTest } from '@causeway/plugin-gitops-node';
 import { examples } from './waitForEntity.examples';
 
 /**
@@ -12,8 +11,6 @@ import { examples } from './waitForEntity.examples';
 export function createWaitForEntityAction(options: {
   catalog: CatalogService;
   pollIntervalMs?: number;
-  /** goldenPaths.testing.pauses: crash tests may hold a run here. */
-  testPauses?: boolean;
 }) {
   const poll = options.pollIntervalMs ?? 250;
   return createTemplateAction({
@@ -42,7 +39,6 @@ export function createWaitForEntityAction(options: {
           )} is not an entity reference`,
         );
       }
-      await pauseForTest(ctx, 'before', !!options.testPauses);
       const timeoutMs = (ctx.input.timeoutSeconds ?? 60) * 1000;
       const credentials = await ctx.getInitiatorCredentials();
       const started = Date.now();
@@ -59,7 +55,6 @@ export function createWaitForEntityAction(options: {
           );
           ctx.output('entityRef', entityRef);
           ctx.output('waitedMs', waitedMs);
-          await pauseForTest(ctx, 'after', !!options.testPauses);
           return;
         }
         if (waitedMs > timeoutMs) {
