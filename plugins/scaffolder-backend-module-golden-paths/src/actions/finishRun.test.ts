@@ -163,4 +163,29 @@ describe('causeway:run:finish', () => {
       'Recovered after a restart: finished creating refund-api (source repository, GitOps folder, catalog entity).',
     ]);
   });
+
+  it('still undoes, and says so without the recovery, when the task log cannot be read', async () => {
+    const sha = await madeByTheRun();
+    action = createFinishRunAction({
+      repository,
+      host,
+      wasRecovered: async () => {
+        throw new Error('the scaffolder answered 503');
+      },
+    });
+    const { ctx, lines } = context({
+      name: 'refund-api',
+      failed: true,
+      sourceRepository: true,
+    });
+
+    await action.handler(ctx);
+
+    expect(lines).toEqual([
+      `Could not finish, so undid the GitOps commit ${sha.slice(
+        0,
+        7,
+      )} and the source repository; the name refund-api is free again.`,
+    ]);
+  });
 });

@@ -84,7 +84,13 @@ export function createFinishRunAction(options: {
         ctx.output('undone', []);
         return;
       }
-      const recovered = await options.wasRecovered(ctx.task.id);
+      // Only the wording depends on it: never fail a run over it.
+      const recovered = await options.wasRecovered(ctx.task.id).catch(error => {
+        ctx.logger.warn(
+          `Could not tell whether this run was resumed after a restart: ${error}`,
+        );
+        return false;
+      });
       const opening = recovered ? 'Recovered after a restart: ' : '';
       const couldNot = `${opening}${recovered ? 'c' : 'C'}ould not finish`;
       if (!failed) {
