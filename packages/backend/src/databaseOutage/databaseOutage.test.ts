@@ -9,6 +9,8 @@ import {
   freePort,
 } from '../__testUtils__/backendProcess';
 import { PostgresCluster } from '../__testUtils__/postgresCluster';
+import { finished, startTask } from '../__testUtils__/scaffolderTasks';
+import { goldenPathValues } from '../__testUtils__/templates';
 import { DATABASE_UNAVAILABLE_MESSAGE } from './databaseUnavailable';
 
 jest.setTimeout(900_000);
@@ -27,7 +29,7 @@ const OUTAGE_MS = 30_000;
  * PostgreSQL restarted or stopped for 30 s while the real backend process
  * (packages/backend/src/index.ts, the embedded default's plugins on a private
  * PostgreSQL cluster, pools as in production) does each kind of work: a full
- * scorecard evaluation and a waiver write. To go away *during*
+ * scorecard evaluation, a waiver write and a golden path run. To go away *during*
  * the work, the test holds a lock on the table the work writes last, waits
  * until the backend's statement waits on it, then restarts or stops the
  * server (which ends the lock with its session).
@@ -39,6 +41,7 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
   let api: Api;
   const prefix = 'causeway_outage_';
   const scorecardDb = `${prefix}scorecard`;
+  const scaffolderDb = `${prefix}scaffolder`;
   const inDays = (days: number) =>
     new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
   const waiverBody = (reason: string) => ({
@@ -67,24 +70,29 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
   }
 
   /**
-   * Waits until a statement of the backend that starts with `statement`
-   * waits for a lock in `database` (other work, such as the catalog poll's
+   * Whether a statement of the backend that starts with `statement` waits
+   * for a lock in `database` (other work, such as the catalog poll's
    * re-grades, may wait on the same table).
    */
+  async function isBlocked(database: string, statement: string) {
+    const rows = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = $1 AND wait_event_type = 'Lock'
+          AND starts_with(query, $2)`,
+      [database, statement],
+    );
+    return rows[0].n > 0;
+  }
+
   async function waitForBlockedStatement(
     database: string,
     statement: string,
     what: string,
   ) {
-    await eventually(async () => {
-      const rows = await pg.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = $1 AND wait_event_type = 'Lock'
-            AND starts_with(query, $2)`,
-        [database, statement],
-      );
-      return rows[0].n > 0 || undefined;
-    }, what);
+    await eventually(
+      async () => (await isBlocked(database, statement)) || undefined,
+      what,
+    );
   }
 
   async function scorecardRows<T = any>(sql: string, params: unknown[] = []) {
@@ -242,18 +250,21 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
       // The run stores its end last: it waits there while the test holds it.
       const lock = await lockTable(scorecardDb, 'scorecard_state');
       try {
-        // 409: a run is under way already (the first after start-up, say);
-        // it too stores its end last, so it is the one cut.
-        const triggered = await api(
-          'POST',
-          '/api/scorecard/.backstage/scheduler/v1/tasks/scorecard-evaluate-all/trigger',
-        );
-        expect([200, 409]).toContain(triggered.status);
-        await waitForBlockedStatement(
-          scorecardDb,
-          'insert into "scorecard_state"',
-          'the full evaluation to wait',
-        );
+        // Triggered until a run waits on the lock: a 409 says a run is
+        // under way already (the first after start-up, or the retry of
+        // the case before), which is cut instead if it has yet to store
+        // its end, and else ends and lets the next trigger start one.
+        await eventually(async () => {
+          if (await isBlocked(scorecardDb, 'insert into "scorecard_state"')) {
+            return true;
+          }
+          const triggered = await api(
+            'POST',
+            '/api/scorecard/.backstage/scheduler/v1/tasks/scorecard-evaluate-all/trigger',
+          );
+          expect([200, 409]).toContain(triggered.status);
+          return undefined;
+        }, 'the full evaluation to wait');
         await outage(kind, expectUnavailableAnswers);
       } finally {
         await lock.release();
@@ -273,7 +284,7 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
     ? ['restart', 'stop']
     : ['restart'];
   it.each(waiverCases)(
-    'a waiver write cut by a PostgreSQL %s answers 503 and writes nothing; written again, it is stored once and whole',
+    'a waiver write cut by a PostgreSQL %s is stored whole or answered 503 with nothing written; written again, it is stored once and whole',
     async kind => {
       const reason = `cut by a ${kind}`;
       const lock = await lockTable(scorecardDb, 'scorecard_waivers');
@@ -303,8 +314,18 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
       } finally {
         await lock.release();
       }
-      expect(answer.status).toBe(503);
-      expect(answer.body.error.name).toBe('ServiceUnavailableError');
+      // The server ends every session at once: the insert dies with its
+      // session (503, nothing stored) or, when the test's lock went first,
+      // commits just before (201, stored). Never half of it.
+      const cutStored = answer.status === 201;
+      expect({
+        status: answer.status,
+        error: answer.body?.error?.name,
+      }).toEqual(
+        cutStored
+          ? { status: 201, error: undefined }
+          : { status: 503, error: 'ServiceUnavailableError' },
+      );
 
       await expectRecovered();
       const stored = () =>
@@ -312,20 +333,26 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
           'SELECT * FROM scorecard_waivers WHERE reason = $1 ORDER BY created_at',
           [reason],
         );
-      expect(await stored()).toEqual([]);
+      expect((await stored()).map(row => row.id)).toEqual(
+        cutStored ? [answer.body.id] : [],
+      );
 
-      const again = await eventually(async () => {
-        const res = await api(
-          'POST',
-          '/api/scorecard/entities/component/default/causeway/waivers',
-          waiverBody(reason),
-        );
-        return res.status === 201 ? res : undefined;
-      }, 'the waiver written again');
+      const id = cutStored
+        ? answer.body.id
+        : (
+            await eventually(async () => {
+              const res = await api(
+                'POST',
+                '/api/scorecard/entities/component/default/causeway/waivers',
+                waiverBody(reason),
+              );
+              return res.status === 201 ? res : undefined;
+            }, 'the waiver written again')
+          ).body.id;
       const rows = await stored();
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
-        id: again.body.id,
+        id,
         entity_ref: 'component:default/causeway',
         check_id: 'docs-link',
         expires_on: inDays(7),
@@ -333,6 +360,58 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
         revoked_at: null,
       });
       expect(rows[0].created_at).toBeTruthy();
+    },
+  );
+  const templateCases: Array<'restart' | 'stop'> = LONG
+    ? ['restart', 'stop']
+    : ['restart'];
+  it.each(templateCases)(
+    'a golden path run cut by a PostgreSQL %s ends completed or failed, whole or not at all, and never hangs',
+    async kind => {
+      const name = `outage-${kind}`;
+      // The run's first log line waits on the lock, so the outage cuts
+      // its first step and, with it, the task's own bookkeeping.
+      const lock = await lockTable(scaffolderDb, 'task_events');
+      let taskId: string;
+      try {
+        taskId = await startTask(api, 'service-nodejs', {
+          ...goldenPathValues['service-nodejs'],
+          name,
+          infrastructure: 'none',
+        });
+        await waitForBlockedStatement(
+          scaffolderDb,
+          'insert into "task_events"',
+          'the run to wait',
+        );
+        await outage(kind);
+      } finally {
+        await lock.release();
+      }
+
+      await expectRecovered();
+      const status = await finished(api, taskId, 'the cut run to end');
+      expect(['completed', 'failed']).toContain(status);
+      const entity = await api(
+        'GET',
+        `/api/catalog/entities/by-name/component/default/${name}`,
+      );
+      // Whole or not at all: the service exists exactly when the run ended
+      // completed.
+      expect({ status, entity: entity.status }).toEqual(
+        status === 'completed'
+          ? { status, entity: 200 }
+          : { status, entity: 404 },
+      );
+      // The same name again: taken by a completed run, free after an undo.
+      const again = await startTask(api, 'service-nodejs', {
+        ...goldenPathValues['service-nodejs'],
+        name,
+        infrastructure: 'none',
+      });
+      expect(await finished(api, again, 'the same name again')).toBe(
+        status === 'completed' ? 'failed' : 'completed',
+      );
     },
   );
 });
