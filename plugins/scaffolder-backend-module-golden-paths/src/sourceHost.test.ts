@@ -53,4 +53,28 @@ describe('sourceHostFromConfig', () => {
       'Bearer t0ken',
     );
   });
+
+  it('tells an empty repository (GitHub answers 409 for its commits) from a missing one or one with commits', async () => {
+    const status: Record<string, number> = {
+      empty: 409,
+      full: 200,
+      missing: 404,
+      broken: 502,
+    };
+    const host = sourceHostFromConfig(
+      github({}),
+      (async (url: string) =>
+        new Response('[]', {
+          status: status[/causeway-demo\/([^/]+)\//.exec(url)![1]],
+        })) as typeof fetch,
+    );
+    if (host.type !== 'github') throw new Error('expected GitHub');
+
+    await expect(host.isEmpty('empty')).resolves.toBe(true);
+    await expect(host.isEmpty('full')).resolves.toBe(false);
+    await expect(host.isEmpty('missing')).resolves.toBe(false);
+    await expect(host.isEmpty('broken')).rejects.toThrow(
+      'Could not read the commits of causeway-demo/broken on github.com: GitHub answered 502',
+    );
+  });
 });

@@ -32,6 +32,8 @@ export type SourceHostConfig =
        * repository's first commit, if it exists and has one.
        */
       repositoryTask(name: string): Promise<string | undefined>;
+      /** Whether the repository exists with no commits (nothing pushed yet). */
+      isEmpty(name: string): Promise<boolean>;
       /** Deletes the repository (the token needs GitHub's delete_repo scope). */
       remove(name: string): Promise<void>;
     };
@@ -113,6 +115,15 @@ export function sourceHostFromConfig(
       }>;
       const first = commits[commits.length - 1]?.commit?.message ?? '';
       return messageTrailers(first)[TASK_TRAILER];
+    },
+    async isEmpty(name) {
+      const response = await api(name, '/commits?per_page=1');
+      // GitHub answers 409 for a repository with no commits.
+      if (response.status === 409) return true;
+      if (response.ok || response.status === 404) return false;
+      throw new Error(
+        `Could not read the commits of ${owner}/${name} on ${host}: GitHub answered ${response.status}`,
+      );
     },
     async remove(name) {
       const response = await api(name, '', 'DELETE');

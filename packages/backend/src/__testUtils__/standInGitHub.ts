@@ -70,6 +70,23 @@ export type StandInGitHub = {
    * token may not create repositories in the organisation.
    */
   refuseNextCreation(): void;
+  /**
+   * Holds every push to a repository unanswered (nothing is written) until
+   * releasePushes, as when the pushing process dies after GitHub created
+   * the repository but before its first push arrived (git retries a push
+   * that does not answer, so holding one is not enough).
+   */
+  holdPushes(owner: string, name: string): void;
+  releasePushes(owner: string, name: string): void;
+  /** Whether a push held by holdPushes has arrived. */
+  pushHeld(owner: string, name: string): boolean;
+  /**
+   * Creates the next repository of that name but never answers the request,
+   * as when the creating process dies before it hears that GitHub made it.
+   */
+  holdNextCreation(owner: string, name: string): void;
+  /** Whether a creation held by holdNextCreation has happened. */
+  creationHeld(owner: string, name: string): boolean;
   /** Adds a repository, as if someone had created it before the test. */
   addRepository(
     owner: string,
@@ -122,6 +139,10 @@ export async function startStandInGitHub(options: {
   const repositories = new Map<string, Repository>();
   const requests: StandInGitHubRequest[] = [];
   let nextId = 5000;
+  const pushesToHold = new Set<string>();
+  const heldPushes = new Set<string>();
+  const creationsToHold = new Set<string>();
+  const heldCreations = new Set<string>();
   /** PushEvents, newest first, as GET /orgs/{org}/events lists them. */
   const pushEvents: Array<{ org: string; event: Record<string, any> }> = [];
   let origin = '';
@@ -651,6 +672,15 @@ export async function startStandInGitHub(options: {
         accept: String(req.headers.accept ?? ''),
         etag: req.headers['if-none-match'],
       });
+      const created = `${params[0]}/${record.body?.name}`.toLowerCase();
+      if (
+        route.route === 'POST /orgs/{org}/repos' &&
+        result.status === 201 &&
+        creationsToHold.delete(created)
+      ) {
+        heldCreations.add(created);
+        return; // never answered: the creator's process is killed meanwhile
+      }
       if (result.etag) res.setHeader('etag', result.etag);
       if (result.raw) {
         res.statusCode = result.status;
@@ -707,6 +737,15 @@ export async function startStandInGitHub(options: {
           .filter(Boolean)
           .map(line => line.split(' ') as [string, string]),
       );
+    const key = `${repo.owner}/${repo.name}`.toLowerCase();
+    if (
+      req.method === 'POST' &&
+      service === 'git-receive-pack' &&
+      pushesToHold.has(key)
+    ) {
+      heldPushes.add(key);
+      return; // never answered: the pusher's process is killed meanwhile
+    }
     const before = service === 'git-receive-pack' ? branches() : undefined;
     const cgi = spawn('git', ['http-backend'], {
       env: {
@@ -830,6 +869,18 @@ export async function startStandInGitHub(options: {
     refuseNextCreation: () => {
       refuseCreation = true;
     },
+    holdPushes: (owner, name) => {
+      pushesToHold.add(`${owner}/${name}`.toLowerCase());
+    },
+    releasePushes: (owner, name) => {
+      pushesToHold.delete(`${owner}/${name}`.toLowerCase());
+    },
+    pushHeld: (owner, name) => heldPushes.has(`${owner}/${name}`.toLowerCase()),
+    holdNextCreation: (owner, name) => {
+      creationsToHold.add(`${owner}/${name}`.toLowerCase());
+    },
+    creationHeld: (owner, name) =>
+      heldCreations.has(`${owner}/${name}`.toLowerCase()),
     addRepository: (owner, name, settings) => {
       addRepository(owner, name, settings);
     },

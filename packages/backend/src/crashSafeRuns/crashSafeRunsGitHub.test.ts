@@ -50,6 +50,24 @@ const undone = {
   values: { ...goldenPathValues['service-nodejs'], name: 'kg-undone' },
   taskId: '',
 };
+/**
+ * Killed inside publish:github: GitHub created the repository but the
+ * stand-in holds its answer, so publish:github never recorded it (its
+ * checkpoint) and the repository stays empty, naming no run.
+ */
+const empty = {
+  name: 'kg-empty',
+  values: { ...goldenPathValues['service-nodejs'], name: 'kg-empty' },
+  taskId: '',
+};
+/** Killed inside publish:github after the creation was answered, before the push arrived. */
+const unpushed = {
+  name: 'kg-unpushed',
+  values: { ...goldenPathValues['service-nodejs'], name: 'kg-unpushed' },
+  taskId: '',
+};
+/** Each of them at the kill: its repository's commits, or missing. */
+const atKill = new Map<string, string>();
 
 /*
  * The production source host: GitHub (a STAND-IN on 127.0.0.1, see
@@ -132,18 +150,38 @@ describe('golden path runs on a stand-in GitHub killed with SIGKILL at each step
         run.pause,
       );
     }
+    standIn.holdNextCreation(ORG, empty.name);
+    empty.taskId = await startTask(api, 'service-nodejs', empty.values);
+    standIn.holdPushes(ORG, unpushed.name);
+    unpushed.taskId = await startTask(api, 'service-nodejs', unpushed.values);
     await Promise.all(
       [...runs, undone].map(run => heldAt(api, run.taskId, run.pause)),
     );
+    await eventually(
+      async () =>
+        (standIn.creationHeld(ORG, empty.name) &&
+          standIn.pushHeld(ORG, unpushed.name)) ||
+        undefined,
+      'GitHub to create kg-empty and the first push of kg-unpushed to arrive',
+    );
+    for (const run of [empty, unpushed]) {
+      atKill.set(
+        run.name,
+        standIn.repository(ORG, run.name)
+          ? standIn.git(ORG, run.name, 'rev-list', '--all')
+          : 'missing',
+      );
+    }
 
     await backend.kill();
+    standIn.releasePushes(ORG, unpushed.name);
     fs.rmSync(path.join(dataDir, 'work', undone.taskId), {
       recursive: true,
       force: true,
     });
     backend = await start(false);
     api = apiClient(backend.baseUrl, await backend.guestToken());
-    for (const run of [...runs, undone]) {
+    for (const run of [...runs, undone, empty, unpushed]) {
       statuses.set(run.name, await finished(api, run.taskId, run.name));
       logs.set(run.name, await taskLog(api, run.taskId));
     }
@@ -189,5 +227,35 @@ describe('golden path runs on a stand-in GitHub killed with SIGKILL at each step
     const again = await startTask(api, 'service-nodejs', undone.values);
     expect(await finished(api, again, 'the same name again')).toBe('completed');
     expect(standIn.repository(ORG, undone.name)).toBeDefined();
+  });
+
+  it('a run killed inside publish:github after it learnt of the repository (its checkpoint) and before the first push completes: the resumed step pushes to it', async () => {
+    expect(atKill.get(unpushed.name)).toBe('');
+    expect(statuses.get(unpushed.name)).toBe('completed');
+    expect(
+      standIn.git(ORG, unpushed.name, 'log', '--format=%B', 'main'),
+    ).toContain(`Causeway-Task: ${unpushed.taskId}`);
+    expect(await entity(`component:default/${unpushed.name}`)).toBeDefined();
+  });
+
+  it('a run killed inside publish:github after GitHub created the repository but before it heard so is undone: the empty repository it found free is deleted and the name can be used again', async () => {
+    expect(atKill.get(empty.name)).toBe('');
+    const log = logs.get(empty.name)!;
+    expect({ status: statuses.get(empty.name), log }).toMatchObject({
+      status: 'failed',
+    });
+    expect(log).toContain(
+      `Recovered after a restart: could not finish, so undid the source repository; the name ${empty.name} is free again.`,
+    );
+    expect(standIn.repository(ORG, empty.name)).toBeUndefined();
+    expect(gitopsFiles(`apps/production/payments-team/${empty.name}`)).toEqual(
+      [],
+    );
+
+    const again = await startTask(api, 'service-nodejs', empty.values);
+    expect(await finished(api, again, 'the same name again')).toBe('completed');
+    expect(
+      standIn.git(ORG, empty.name, 'log', '-1', '--format=%B', 'main'),
+    ).toContain(`Causeway-Task: ${again}`);
   });
 });

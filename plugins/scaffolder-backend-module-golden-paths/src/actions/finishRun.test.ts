@@ -146,6 +146,60 @@ describe('causeway:run:finish', () => {
     expect(lines).toEqual(['Could not finish; it had created nothing.']);
   });
 
+  it('on GitHub, deletes an empty repository only when its preflight found the name free, and never one with commits that are not its own', async () => {
+    // GitHub repositories by name: their first commit's task, or null when empty.
+    const repos = new Map<string, string | null>();
+    const github = createFinishRunAction({
+      repository,
+      host,
+      sourceHost: {
+        type: 'github',
+        host: 'github.com',
+        owner: 'causeway-demo',
+        visibility: 'private',
+        exists: async name => repos.has(name),
+        repositoryTask: async name => repos.get(name) ?? undefined,
+        isEmpty: async name => repos.get(name) === null,
+        remove: async name => {
+          repos.delete(name);
+        },
+      },
+      wasRecovered: async () => recovered,
+    });
+    const undo = async (name: string, newRepository?: string) => {
+      const { ctx, lines } = context({
+        name,
+        failed: true,
+        sourceRepository: true,
+        newRepository,
+      });
+      await github.handler(ctx);
+      return lines;
+    };
+
+    repos.set('left-empty', null);
+    expect(await undo('left-empty', 'causeway-demo/left-empty')).toEqual([
+      'Could not finish, so undid the source repository; the name left-empty is free again.',
+    ]);
+    expect(repos.has('left-empty')).toBe(false);
+
+    // Not checked free by this run (another owner's name, or no preflight record).
+    repos.set('not-checked', null);
+    await undo('not-checked', 'someone-else/not-checked');
+    await undo('not-checked');
+    expect(repos.has('not-checked')).toBe(true);
+
+    repos.set('pushed-by-others', 'another-task');
+    await undo('pushed-by-others', 'causeway-demo/pushed-by-others');
+    repos.set('no-trailer', '');
+    await undo('no-trailer', 'causeway-demo/no-trailer');
+    expect(repos.has('pushed-by-others') && repos.has('no-trailer')).toBe(true);
+
+    repos.set('pushed-by-this-run', taskId);
+    await undo('pushed-by-this-run');
+    expect(repos.has('pushed-by-this-run')).toBe(false);
+  });
+
   it('says what a recovered run finished, and nothing for a run that was never interrupted', async () => {
     const input = {
       name: 'refund-api',

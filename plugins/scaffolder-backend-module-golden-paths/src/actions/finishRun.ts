@@ -57,6 +57,13 @@ export function createFinishRunAction(options: {
             .describe(
               'Whether the run creates a source repository (on goldenPaths.sourceHost)',
             ),
+        newRepository: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "causeway:service:preflight's newRepository: the GitHub repository OWNER/NAME no one had when the run checked, deleted on undo while it is still empty",
+            ),
         catalogLocation: z =>
           z
             .string()
@@ -132,8 +139,14 @@ export function createFinishRunAction(options: {
       }
       const { sourceHost } = options;
       if (sourceRepository && sourceHost?.type === 'github') {
-        // Only a repository whose first commit names this run is removed.
-        if ((await sourceHost.repositoryTask(name)) === ctx.task.id) {
+        // Only a repository this run made is removed: its first commit names
+        // the run, or the run found the name free and died (or failed) in
+        // publish:github after GitHub created it but before the push.
+        const slug = `${sourceHost.owner}/${name}`;
+        if (
+          (await sourceHost.repositoryTask(name)) === ctx.task.id ||
+          (ctx.input.newRepository === slug && (await sourceHost.isEmpty(name)))
+        ) {
           await sourceHost.remove(name);
           undone.push('the source repository');
         }

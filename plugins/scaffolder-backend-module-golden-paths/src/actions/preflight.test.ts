@@ -119,6 +119,11 @@ describe('causeway:service:preflight', () => {
       'githubSlug',
       'causeway-demo/refund-api',
     );
+    // Checked free, so an empty repository of that name later is this run's.
+    expect(ctx.output).toHaveBeenCalledWith(
+      'newRepository',
+      'causeway-demo/refund-api',
+    );
   });
 
   it('reports every problem at once, by field', async () => {

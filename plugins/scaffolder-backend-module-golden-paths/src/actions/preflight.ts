@@ -114,6 +114,13 @@ export function createPreflightAction(options: {
         sourceUrl: z =>
           z.string().describe('Where the source repository will be'),
         githubSlug: z => z.string(),
+        newRepository: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'OWNER/NAME on GitHub when the run creates it: no repository of that name existed at the preflight, so causeway:run:finish may delete it if it is still empty',
+            ),
         repoVisibility: z =>
           z
             .enum(['private', 'internal', 'public'])
@@ -252,6 +259,10 @@ export function createPreflightAction(options: {
           : host.url(name),
       );
       ctx.output('githubSlug', slug);
+      // The name was checked free on GitHub just above. The scaffolder keeps
+      // a completed step's output across a restart, so a resumed run still
+      // has this server-side record of what existed before it.
+      if (newSource && slug) ctx.output('newRepository', slug);
       ctx.output(
         'repoVisibility',
         sourceHost.type === 'github' ? sourceHost.visibility : 'private',
