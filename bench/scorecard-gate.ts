@@ -29,7 +29,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mockServices } from '@backstage/backend-test-utils';
 import {
   GitOpsRepository,
   loadPlatformApis,
@@ -37,14 +36,8 @@ import {
 import type { GateResponse } from '@causeway/plugin-scorecard-common';
 import { apiClient } from '../packages/backend/src/__testUtils__/apiClient';
 import { BackendDatabaseId } from '../packages/backend/src/__testUtils__/backendTestDatabases';
-import {
-  repoRoot,
-  startCausewayBackend,
-} from '../packages/backend/src/__testUtils__/startCausewayBackend';
-import {
-  authModuleTestSignIn,
-  signInAs,
-} from '../packages/backend/src/__testUtils__/testSignInProvider';
+import { repoRoot } from '../packages/backend/src/__testUtils__/startCausewayBackend';
+import { signInAs } from '../packages/backend/src/__testUtils__/testSignInProvider';
 import { ScorecardEvaluator } from '../plugins/scorecard-backend/src/service/ScorecardEvaluator';
 import {
   FixtureComponent,
@@ -52,6 +45,7 @@ import {
   quietLogger,
   renderService,
 } from './fixtures/scorecardFixture';
+import { CI_TOKEN, startFixtureBackend } from './fixtures/fixtureBackend';
 import { SeededRandom } from './fixtures/random';
 import { median, percentile } from './scorecard-load';
 
@@ -61,9 +55,6 @@ const DATABASES = (process.env.SCORECARD_BENCH_DATABASES ?? 'SQLITE')
   .split(',')
   .map(d => d.trim().toUpperCase()) as BackendDatabaseId[];
 const SAMPLES = Number(process.env.SCORECARD_GATE_SAMPLES ?? 100);
-const LOG_LEVEL = (process.env.SCORECARD_BENCH_LOG ?? 'error') as 'error';
-/** The release gate's caller in CI: a static token restricted to the scorecard. */
-const CI_TOKEN = 'bench-ci-gate-token-0123456789abcdef';
 /** Samples not counted: the first requests warm the process up. */
 const WARM_UP = 5;
 
@@ -124,45 +115,11 @@ async function benchDatabase(database: BackendDatabaseId): Promise<Row> {
   const gitopsCopy = path.join(runDir, 'gitops.git');
   fs.cpSync(fixture.gitopsRepository, gitopsCopy, { recursive: true });
   progress(`${database}: starting the backend`);
-  const { backend, stop } = await startCausewayBackend({
+  const { backend, stop } = await startFixtureBackend({
     database,
-    extraFeatures: [
-      authModuleTestSignIn,
-      mockServices.rootLogger.factory({ level: LOG_LEVEL }),
-    ],
-    extraLocations: fixture.catalogFiles.map(target => ({
-      type: 'file',
-      target,
-      rules: [{ allow: ['Component', 'System', 'Domain', 'Group', 'User'] }],
-    })),
-    config: {
-      auth: { providers: { test: {} }, keyStore: { provider: 'memory' } },
-      backend: {
-        auth: {
-          externalAccess: [
-            {
-              type: 'static',
-              options: { token: CI_TOKEN, subject: 'ci-gate' },
-              accessRestrictions: [{ plugin: 'scorecard' }],
-            },
-          ],
-        },
-      },
-      gitops: { repository: { url: gitopsCopy } },
-      goldenPaths: { sourceHost: { path: fixture.sourceRepositories } },
-      catalog: { processingInterval: { hours: 12 } },
-      search: {
-        collators: {
-          catalog: { schedule: { frequency: 'P1D', initialDelay: 'P1D' } },
-        },
-      },
-      scorecard: {
-        schedule: { frequency: 'P1D', initialDelay: 'P1D' },
-        catalogPoll: { frequency: 'P1D' },
-        // Only the gate grades the commits below.
-        headPoll: { frequency: 'P1D' },
-      },
-    },
+    fixture,
+    // Only the gate grades the commits below: the head poll waits a day.
+    gitopsCopy,
   });
   try {
     const baseUrl = backend.baseUrl;

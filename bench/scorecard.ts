@@ -38,7 +38,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
 import { CatalogClient } from '@backstage/catalog-client';
 import { ServerPermissionClient } from '@backstage/plugin-permission-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -60,14 +59,8 @@ import {
 } from '@causeway/plugin-scorecard-common';
 import { apiClient } from '../packages/backend/src/__testUtils__/apiClient';
 import { BackendDatabaseId } from '../packages/backend/src/__testUtils__/backendTestDatabases';
-import {
-  repoRoot,
-  startCausewayBackend,
-} from '../packages/backend/src/__testUtils__/startCausewayBackend';
-import {
-  authModuleTestSignIn,
-  signInAs,
-} from '../packages/backend/src/__testUtils__/testSignInProvider';
+import { repoRoot } from '../packages/backend/src/__testUtils__/startCausewayBackend';
+import { signInAs } from '../packages/backend/src/__testUtils__/testSignInProvider';
 import { DatabaseScorecardStore } from '../plugins/scorecard-backend/src/database/DatabaseScorecardStore';
 import {
   EntityEvaluation,
@@ -84,6 +77,7 @@ import {
   renderService,
   ScorecardFixture,
 } from './fixtures/scorecardFixture';
+import { CI_TOKEN, startFixtureBackend } from './fixtures/fixtureBackend';
 import { SeededRandom } from './fixtures/random';
 import { LoadRequest, median, percentile, runLoad } from './scorecard-load';
 import { instrument, Profile, record, unrecorded } from './scorecard-profile';
@@ -101,11 +95,8 @@ const DATABASES = (process.env.SCORECARD_BENCH_DATABASES ?? 'SQLITE,POSTGRES')
   .split(',')
   .map(d => d.trim().toUpperCase()) as BackendDatabaseId[];
 const ROUNDS = Number(process.env.SCORECARD_BENCH_ROUNDS ?? 3);
-const LOG_LEVEL = (process.env.SCORECARD_BENCH_LOG ?? 'error') as 'error';
 const LOAD_REQUESTS = 2000;
 const IN_FLIGHT = 20;
-/** The release gate's caller in CI: a static token restricted to the scorecard. */
-const CI_TOKEN = 'bench-ci-gate-token-0123456789abcdef';
 const CHANGES = 10;
 const REEVALUATIONS = 50;
 const SINGLE_CHECK_RUNS = 100;
@@ -357,51 +348,17 @@ async function benchDatabase(
   fs.cpSync(fixture.gitopsRepository, gitopsCopy, { recursive: true });
   const techInsights: TechInsightsHandle = { retrieved: new Map() };
   const started = performance.now();
-  const { backend, stop, restart } = await startCausewayBackend({
+  const { backend, stop, restart } = await startFixtureBackend({
     database,
+    fixture,
+    gitopsCopy,
     extraFeatures: [
-      authModuleTestSignIn,
-      mockServices.rootLogger.factory({ level: LOG_LEVEL }),
       benchPlugin,
       import('@backstage-community/plugin-tech-insights-backend'),
       import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
       techInsightsCausewayFacts({ checks, handle: techInsights }),
     ],
-    extraLocations: fixture.catalogFiles.map(target => ({
-      type: 'file',
-      target,
-      rules: [{ allow: ['Component', 'System', 'Domain', 'Group', 'User'] }],
-    })),
-    config: {
-      auth: { providers: { test: {} }, keyStore: { provider: 'memory' } },
-      backend: {
-        auth: {
-          externalAccess: [
-            {
-              type: 'static',
-              options: { token: CI_TOKEN, subject: 'ci-gate' },
-              accessRestrictions: [{ plugin: 'scorecard' }],
-            },
-          ],
-        },
-      },
-      gitops: { repository: { url: gitopsCopy } },
-      goldenPaths: { sourceHost: { path: fixture.sourceRepositories } },
-      // No background work but what is measured: the catalog does not
-      // process its entities again, search does not index them, and the
-      // scorecard's own schedule and poll wait for the bench's runs.
-      catalog: { processingInterval: { hours: 12 } },
-      search: {
-        collators: {
-          catalog: { schedule: { frequency: 'P1D', initialDelay: 'P1D' } },
-        },
-      },
-      scorecard: {
-        schedule: { frequency: 'P1D', initialDelay: 'P1D' },
-        catalogPoll: { frequency: 'P1D' },
-      },
-      techInsights: techInsightsConfig(checks),
-    },
+    config: { techInsights: techInsightsConfig(checks) },
   });
   const baseUrl = backend.baseUrl;
   try {
