@@ -120,35 +120,42 @@ export const scorecardPlugin = createBackendPlugin({
           evaluator.close();
         });
 
-        // The signal aborts a run at its next step when this replica shuts
-        // down, so its claim on the task is released for another replica.
-        // A run that failed is retried within the same claim: the claim
-        // could not be released while the database was away, and would
-        // block the next run until it expired.
-        await scheduler.scheduleTask({
-          id: EVALUATE_ALL_TASK,
-          ...settings.schedule,
-          fn: async signal => {
-            await retryUnderPolicy(() => evaluator.evaluateAll({ signal }), {
+        /*
+         * A scheduled run that failed is tried again within the same claim:
+         * the claim could not be released while the database was away, and
+         * would block the next run until it expired. The signal aborts a run
+         * at its next step when this replica shuts down, so its claim is
+         * released for another replica.
+         */
+        const retried =
+          (what: string, work: (signal: AbortSignal) => Promise<unknown>) =>
+          async (signal: AbortSignal) => {
+            await retryUnderPolicy(() => work(signal), {
               ...retry,
               signal,
               onRetry: ({ error, delayMs, databaseReachable }) =>
                 logger.warn(
-                  `The full evaluation failed${
+                  `${what} failed${
                     databaseReachable ? '' : ' (the database is unreachable)'
                   }; running it again in ${Math.round(
                     delayMs / 1000,
                   )} s: ${error}`,
                 ),
             });
-          },
+          };
+        await scheduler.scheduleTask({
+          id: EVALUATE_ALL_TASK,
+          ...settings.schedule,
+          fn: retried('The full evaluation', signal =>
+            evaluator.evaluateAll({ signal }),
+          ),
         });
         await scheduler.scheduleTask({
           id: 'scorecard-catalog-changes',
           ...settings.catalogPoll,
-          fn: async signal => {
-            await evaluator.pollCatalog({ signal });
-          },
+          fn: retried('Evaluating the catalog changes', signal =>
+            evaluator.pollCatalog({ signal }),
+          ),
         });
 
         httpRouter.use(

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { JsonObject } from '@backstage/types';
 import { Client } from 'pg';
+import yaml from 'yaml';
 import { apiClient, eventually } from '../__testUtils__/apiClient';
 import {
   BackendProcess,
@@ -9,6 +11,7 @@ import {
   freePort,
 } from '../__testUtils__/backendProcess';
 import { PostgresCluster } from '../__testUtils__/postgresCluster';
+import { loadAppConfig } from '../__testUtils__/startCausewayBackend';
 import { finished, startTask } from '../__testUtils__/scaffolderTasks';
 import { goldenPathValues } from '../__testUtils__/templates';
 import { DATABASE_UNAVAILABLE_MESSAGE } from './databaseUnavailable';
@@ -29,7 +32,7 @@ const OUTAGE_MS = 30_000;
  * PostgreSQL restarted or stopped for 30 s while the real backend process
  * (packages/backend/src/index.ts, the embedded default's plugins on a private
  * PostgreSQL cluster, pools as in production) does each kind of work: a full
- * scorecard evaluation, a waiver write and a golden path run. To go away *during*
+ * scorecard evaluation, a re-grade, a waiver write and a golden path run. To go away *during*
  * the work, the test holds a lock on the table the work writes last, waits
  * until the backend's statement waits on it, then restarts or stops the
  * server (which ends the lock with its session).
@@ -50,6 +53,29 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
     expiresOn: inDays(7),
   });
   let token: string;
+  let regradeFile: string;
+  /** A service of its own, its links as given (a docs link passes docs-link). */
+  const regradeService = (links: object[]) =>
+    yaml.stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'regrade-service', links },
+      spec: {
+        type: 'service',
+        owner: 'group:default/payments-team',
+        lifecycle: 'production',
+      },
+    });
+  const failsDocsLink = async () => {
+    const res = await api(
+      'GET',
+      '/api/scorecard/overview?limit=500&failingCheck=docs-link',
+    );
+    if (res.status !== 200) throw new Error(`overview: ${res.status}`);
+    return (res.body.items as Array<{ entityRef: string }>).some(
+      i => i.entityRef === 'component:default/regrade-service',
+    );
+  };
 
   /** A session on the private cluster that holds `table` locked until released. */
   async function lockTable(database: string, table: string) {
@@ -176,6 +202,8 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
 
   beforeAll(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-outage-'));
+    regradeFile = path.join(scratch, 'regrade-service.yaml');
+    fs.writeFileSync(regradeFile, regradeService([]));
     // The cluster runs as the postgres user, who must reach its folder.
     fs.chmodSync(scratch, 0o755);
     pg = await PostgresCluster.create(path.join(scratch, 'postgres'));
@@ -187,6 +215,14 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
         // task recovery, small pools that close idle connections.
         events: { useEventBus: 'always' },
         scorecard: { schedule: { frequency: { hours: 6 } } },
+        // app-config.yaml's locations, and a service the test edits.
+        catalog: {
+          locations: [
+            ...((loadAppConfig().catalog as JsonObject)
+              .locations as JsonObject[]),
+            { type: 'file', target: regradeFile },
+          ],
+        },
       },
     );
     (config.backend as any).database = {
@@ -277,6 +313,50 @@ describe('PostgreSQL restarted or stopped during work (real backend process, pri
         return value && value !== before ? value : undefined;
       }, 'the full evaluation to be stored after PostgreSQL is back');
       expect(after > (before ?? '')).toBe(true);
+    },
+  );
+
+  const regradeCases: Array<'restart' | 'stop'> = LONG
+    ? ['restart', 'stop']
+    : ['restart'];
+  it.each(regradeCases)(
+    'a re-grade cut by a PostgreSQL %s is stored once the database is back, with no other run to do it',
+    async kind => {
+      await eventually(
+        async () => (await failsDocsLink()) || undefined,
+        'the service graded without a docs link',
+      );
+      // Re-grades store their results in scorecard_entities.
+      const lock = await lockTable(scorecardDb, 'scorecard_entities');
+      try {
+        const links = [
+          { url: `https://docs.example.com/${kind}`, title: 'Docs' },
+        ];
+        fs.writeFileSync(regradeFile, regradeService(links));
+        // The catalog takes the edit now; its poll tells the scorecard.
+        const refreshed = await api('POST', '/api/catalog/refresh', {
+          entityRef: 'component:default/regrade-service',
+        });
+        expect(refreshed.status).toBe(200);
+        await eventually(async () => {
+          const res = await api(
+            'GET',
+            '/api/catalog/entities/by-name/component/default/regrade-service',
+          );
+          return res.body?.metadata?.links?.length === 1 || undefined;
+        }, 'the catalog to have the docs link');
+        await waitForBlockedStatement(scorecardDb, '', 'the re-grade to wait');
+        await outage(kind);
+      } finally {
+        await lock.release();
+      }
+
+      await expectRecovered();
+      // The next scheduled run is 6 hours away: only the retry stores it.
+      await eventually(
+        async () => !(await failsDocsLink()) || undefined,
+        'the re-grade stored after PostgreSQL is back',
+      );
     },
   );
 
