@@ -72,6 +72,8 @@ const ownedEntityPermissions = [
   // Waive a scorecard check for an entity, or withdraw the waiver.
   'scorecard.waiver.create',
   'scorecard.waiver.delete',
+  // Grade an entity again now (costs cluster and GitHub calls).
+  'scorecard.evaluate',
   // Golden paths that change an existing service's GitOps files (claims).
   'gitops.service.update',
 ];
