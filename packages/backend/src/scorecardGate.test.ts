@@ -63,11 +63,11 @@ describe.each(backendDatabaseIds)(
     const outputs: string[] = [];
 
     /** Runs the CLI with the portal's URL and a token in its environment. */
-    const gate = (args: string[], env: { token?: string } = {}) =>
+    const gate = (args: string[], env: { token?: string; url?: string } = {}) =>
       new Promise<GateRun>(resolve => {
         const childEnv: NodeJS.ProcessEnv = {
           ...process.env,
-          CAUSEWAY_URL: baseUrl,
+          CAUSEWAY_URL: env.url ?? baseUrl,
           CAUSEWAY_TOKEN: env.token ?? token,
         };
         execFile(
@@ -232,7 +232,7 @@ describe.each(backendDatabaseIds)(
       });
     });
 
-    it('exits 4 for a wrong token, and never prints a token', async () => {
+    it('exits 4 for a wrong token, a token on the command line or a portal over plain http, and never prints a token', async () => {
       const wrong = `wrong-${randomBytes(24).toString('hex')}`;
       const run = await gate(
         ['component:default/payment-service', '--min-level', 'silver'],
@@ -241,16 +241,39 @@ describe.each(backendDatabaseIds)(
       expect(run.code).toBe(4);
       expect(run.stderr).toMatch(/^The portal refused the token \(401\)/);
 
-      const flag = await gate([
-        'component:default/payment-service',
-        '--min-level',
-        'silver',
-        '--token',
-        wrong,
-        '--json',
-      ]);
+      // Even the right token is refused on the command line (ps, shell
+      // history): the gate says to use the environment and calls nobody.
+      const flag = await gate(
+        [
+          'component:default/payment-service',
+          '--min-level',
+          'silver',
+          '--token',
+          token,
+        ],
+        { token: '' },
+      );
       expect(flag.code).toBe(4);
-      expect(JSON.parse(flag.stderr)).toMatchObject({ pass: false });
+      expect(flag.stderr).toMatch(
+        /^--token is not accepted .*: set CAUSEWAY_TOKEN in the environment instead\n/,
+      );
+      expect(flag.stdout).toBe('');
+
+      // The right token, but to the portal over plain http on an address
+      // other than loopback: refused before anything is sent.
+      const overHttp = await gate(
+        ['component:default/payment-service', '--min-level', 'silver'],
+        {
+          url: baseUrl.replace(
+            /^http:\/\/[^/:]+/,
+            'http://portal.causeway.invalid',
+          ),
+        },
+      );
+      expect(overHttp.code).toBe(4);
+      expect(overHttp.stderr).toMatch(
+        /^the portal URL must be https:\/\/ \(http:\/\/ only to localhost, 127\.0\.0\.1 or ::1\)/,
+      );
 
       for (const output of outputs) {
         expect(output).not.toContain(token);

@@ -162,6 +162,56 @@ describe('gate arguments', () => {
     });
   });
 
+  it('refuses a token on the command line and points to CAUSEWAY_TOKEN, without echoing it', () => {
+    for (const argv of [
+      ['component:default/a', '--min-level', 'gold', '--token', 'secret-t'],
+      ['component:default/a', '--min-level', 'gold', '--token=secret-t'],
+    ]) {
+      const result = parseArgs(argv, {
+        CAUSEWAY_URL: 'https://portal.example.com',
+      });
+      expect(result).toMatchObject({ exitCode: EXIT.error });
+      const usage = (result as { usage: string }).usage;
+      expect(usage).toMatch(
+        /^--token is not accepted .*: set CAUSEWAY_TOKEN in the environment instead\n/,
+      );
+      expect(usage).not.toContain('secret-t');
+    }
+  });
+
+  it('refuses to send the token over plain http except to this machine', () => {
+    const argv = ['component:default/a', '--min-level', 'gold'];
+    for (const url of [
+      'http://portal.example.com',
+      'http://10.0.0.7:7007',
+      'ftp://portal.example.com',
+    ]) {
+      const result = parseArgs(argv, {
+        CAUSEWAY_URL: url,
+        CAUSEWAY_TOKEN: 't',
+      });
+      expect(result).toMatchObject({ exitCode: EXIT.error });
+      expect((result as { usage: string }).usage).toMatch(
+        /^the portal URL must be https:\/\/ \(http:\/\/ only to localhost, 127\.0\.0\.1 or ::1\)/,
+      );
+    }
+    expect(
+      parseArgs([...argv, '--url', 'http://portal.example.com'], {
+        CAUSEWAY_TOKEN: 't',
+      }),
+    ).toMatchObject({ exitCode: EXIT.error });
+    for (const url of [
+      'https://portal.example.com',
+      'http://localhost:7007',
+      'http://127.0.0.1:7007',
+      'http://[::1]:7007',
+    ]) {
+      expect(
+        parseArgs(argv, { CAUSEWAY_URL: url, CAUSEWAY_TOKEN: 't' }),
+      ).toMatchObject({ url, token: 't' });
+    }
+  });
+
   it('explains what is missing, with exit 4', () => {
     const result = parseArgs(['a', 'b', '--min-level=platinum'], {});
     expect(result).toMatchObject({ exitCode: EXIT.error });

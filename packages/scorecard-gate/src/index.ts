@@ -1,9 +1,10 @@
 /**
  * The scorecard release gate for CI pipelines.
  *
- *   gate ENTITY_REF --min-level silver [--url URL] [--token TOKEN] [--json]
+ *   gate ENTITY_REF --min-level silver [--url URL] [--json]
  *
- * URL and TOKEN default to $CAUSEWAY_URL and $CAUSEWAY_TOKEN.
+ * URL defaults to $CAUSEWAY_URL (https, or http to localhost only); the token
+ * is $CAUSEWAY_TOKEN, never a command-line argument.
  *
  * @packageDocumentation
  */
