@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   ensureLocalRepository,
   gitopsRepositoryServiceRef,
+  gitopsRepositoryUrl,
   KubernetesClusters,
   loadPlatformApis,
   localRepositoryPath,
@@ -47,7 +48,7 @@ export const gitopsPlugin = createBackendPlugin({
         catalog,
         repository,
       }) {
-        const url = config.getString('gitops.repository.url');
+        const url = gitopsRepositoryUrl(config);
         const branch =
           config.getOptionalString('gitops.repository.branch') ?? 'main';
         const repoPath = localRepositoryPath(url);

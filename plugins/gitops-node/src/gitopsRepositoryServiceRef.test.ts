@@ -7,10 +7,12 @@ import {
   eventsServiceFactory,
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
+import { ConfigReader } from '@backstage/config';
 import { ensureLocalRepository } from './ensureLocalRepository';
 import { GITOPS_CHANGED_TOPIC, GitOpsChangedEvent } from './events';
 import { GitOpsRepository } from './GitOpsRepository';
 import {
+  gitopsRepositoryFromConfig,
   gitopsRepositoryRootServiceRef,
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
@@ -167,5 +169,47 @@ describe('gitopsRepositoryServiceRef', () => {
     ];
     expect(alpha.heard).toEqual(events);
     expect(beta.heard).toEqual(events);
+  });
+});
+
+describe('gitopsRepositoryFromConfig with credentials in the URL', () => {
+  const token = 'ghp_inl1ne-t0ken-value';
+  const fromUrl = (url: string) =>
+    gitopsRepositoryFromConfig(
+      new ConfigReader({ gitops: { repository: { url } } }),
+      { logger },
+    );
+
+  it.each([
+    `https://causeway-bot:${token}@github.com/example/gitops.git`,
+    `https://${token}@github.com/example/gitops.git`,
+    `ssh://git:${token}@git.example.com/gitops.git`,
+  ])(
+    'refuses %s, naming gitops.repository.credentials and never the secret',
+    url => {
+      let said = '';
+      try {
+        fromUrl(url);
+      } catch (error) {
+        said = `${error} ${JSON.stringify(error)} ${(error as Error).stack}`;
+      }
+      expect(said).toContain(
+        'GitOpsConfigError: gitops.repository.url must not carry credentials (',
+      );
+      expect(said).toContain('***@');
+      expect(said).toContain('set gitops.repository.credentials (username, password) instead');
+      expect(said).not.toContain(token);
+    },
+  );
+
+  it('takes an ssh user name, which is no secret, and a URL without one', async () => {
+    for (const url of [
+      'ssh://git@git.example.com/gitops.git',
+      'https://github.com/example/gitops.git',
+    ]) {
+      const repository = fromUrl(url);
+      expect(repository.displayUrl).toMatch(/(github|example)\.com\/(example\/)?gitops\.git$/);
+      await repository.close();
+    }
   });
 });

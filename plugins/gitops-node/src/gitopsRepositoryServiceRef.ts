@@ -13,6 +13,7 @@ import {
   GitOpsPublishResult,
   GitOpsRepository,
 } from './GitOpsRepository';
+import { gitopsRepositoryUrl } from './gitopsRepositoryUrl';
 import { localRepositoryPath } from './localRepositoryPath';
 
 /**
@@ -43,7 +44,7 @@ export function gitopsRepositoryFromConfig(
   config: Config,
   options: { logger: LoggerService },
 ): GitOpsRepository {
-  const url = config.getString('gitops.repository.url');
+  const url = gitopsRepositoryUrl(config);
   const local = localRepositoryPath(url);
   return new GitOpsRepository({
     url: local ?? url,

@@ -44,6 +44,7 @@ export type {
 export type { GitIdentity } from './git';
 export { ensureLocalRepository } from './ensureLocalRepository';
 export { localRepositoryPath } from './localRepositoryPath';
+export { GitOpsConfigError, gitopsRepositoryUrl } from './gitopsRepositoryUrl';
 export { usesLocalGitHost } from './sourceHostType';
 export {
   gitopsRepositoryFromConfig,
