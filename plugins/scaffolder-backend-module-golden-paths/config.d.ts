@@ -25,6 +25,24 @@ export interface Config {
      * ghcr.io/example; an image is REGISTRY/NAME.
      */
     imageRegistry?: string;
+    /**
+     * The scorecard release gate new services' CI runs (npx), pinned: an
+     * exact version of @causeway/scorecard-gate from this registry, for the
+     * @causeway scope only. Checked at start: a range, a tag or a registry
+     * that is not https stops the backend.
+     */
+    scorecardGate?: {
+      /**
+       * The https URL of the npm registry that serves @causeway packages,
+       * with no credentials in it; default https://npm.causeway.internal/.
+       */
+      registry?: string;
+      /**
+       * An exact version, e.g. 0.1.0; default the version of
+       * packages/scorecard-gate in this portal's source.
+       */
+      version?: string;
+    };
     /** For the crash tests only; never set in a deployed configuration. */
     testing?: {
       /**

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import yaml from 'yaml';
 import { apiClient } from './__testUtils__/apiClient';
+import { repoRoot } from './__testUtils__/startCausewayBackend';
 import {
   dryRun,
   GoldenPathName,
@@ -85,6 +87,9 @@ function sh(command: string, cwd: string, env: NodeJS.ProcessEnv = {}) {
   };
 }
 
+/** The registry this suite configures for the release gate's scope. */
+const GATE_REGISTRY = 'https://npm.causeway.test/causeway/';
+
 /*
  * What each golden path generates builds and passes its own tests: the
  * template runs through the real backend (a dry run), and the source it
@@ -99,7 +104,9 @@ describe('golden path skeletons', () => {
   let keepWorkDir = false;
 
   beforeAll(async () => {
-    ({ stop, asAlice } = await startGoldenPathBackend('SQLITE'));
+    ({ stop, asAlice } = await startGoldenPathBackend('SQLITE', {
+      config: { goldenPaths: { scorecardGate: { registry: GATE_REGISTRY } } },
+    }));
   });
 
   afterAll(async () => {
@@ -137,6 +144,46 @@ describe('golden path skeletons', () => {
           `${command} exited ${result.status} in ${dir}:\n${result.output}`,
         );
       }
+    },
+  );
+  /*
+   * The release gate runs next to CAUSEWAY_TOKEN: each workflow installs the
+   * exact version of the gate this portal ships (packages/scorecard-gate)
+   * from the configured registry, which npm takes for the gate's scope.
+   */
+  it.each(skeletons.map(({ template }) => template))(
+    "%s's CI runs the release gate pinned to an exact version from the configured registry",
+    async template => {
+      const gatePackage = JSON.parse(
+        fs.readFileSync(
+          path.join(repoRoot, 'packages/scorecard-gate/package.json'),
+          'utf8',
+        ),
+      );
+      const run = await dryRun(asAlice, template, goldenPathValues[template]);
+      expect(run.error).toBeUndefined();
+      const text = run.files['source/.github/workflows/ci.yaml'];
+      expect(text).not.toMatch(/npx --yes @causeway\/scorecard-gate /);
+      const workflow = yaml.parse(text);
+      const step = workflow.jobs['release-gate'].steps.find(
+        (s: { name?: string }) => s.name === 'Scorecard release gate',
+      );
+      expect(step.env).toMatchObject({
+        GATE: `@causeway/scorecard-gate@${gatePackage.version}`,
+        GATE_SCOPE_REGISTRY: `@causeway:registry=${GATE_REGISTRY}`,
+        CAUSEWAY_TOKEN: '${{ secrets.CAUSEWAY_TOKEN }}',
+      });
+      expect(step.run).toMatch(
+        /^npx --yes "--\$GATE_SCOPE_REGISTRY" "\$GATE" "component:default\/\$(SERVICE|JOB)" --min-level "\$MIN_LEVEL"$/,
+      );
+      expect(step.run).not.toContain('--token');
+      // npm reads the flag as the registry of the gate's scope.
+      const npm = sh(
+        'npm config get @causeway:registry "--$GATE_SCOPE_REGISTRY"',
+        workDir,
+        { ...node.env, GATE_SCOPE_REGISTRY: step.env.GATE_SCOPE_REGISTRY },
+      );
+      expect(npm).toEqual({ status: 0, output: `${GATE_REGISTRY}\n` });
     },
   );
 });

@@ -6,6 +6,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  createTemplateGlobalValue,
+  scaffolderTemplatingExtensionPoint,
+} from '@backstage/plugin-scaffolder-node/alpha';
+import {
   gitopsRepositoryServiceRef,
   localGitHostServiceRef,
   SOURCE_REPOSITORY_CREATED_TOPIC,
@@ -16,6 +20,7 @@ import { createFinishRunAction } from './actions/finishRun';
 import { createPreflightAction } from './actions/preflight';
 import { createPublishSourceAction } from './actions/publishSource';
 import { createWaitForEntityAction } from './actions/waitForEntity';
+import { scorecardGateFromConfig } from './scorecardGate';
 import { sourceHostFromConfig } from './sourceHost';
 import { taskRecoveredFromEvents } from './taskRecovered';
 
@@ -27,6 +32,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
     reg.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
+        templating: scaffolderTemplatingExtensionPoint,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         repository: gitopsRepositoryServiceRef,
@@ -38,6 +44,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
       },
       async init({
         scaffolder,
+        templating,
         config,
         catalog,
         repository,
@@ -48,6 +55,16 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         events,
       }) {
         const sourceHost = sourceHostFromConfig(config);
+        // A template global: every skeleton's CI workflow installs the gate
+        // from it, and no template can forget to pass it.
+        templating.addTemplateGlobals([
+          createTemplateGlobalValue({
+            id: 'scorecardGate',
+            value: scorecardGateFromConfig(config),
+            description:
+              'The scorecard release gate CI runs: { name, scope, version, registry } from goldenPaths.scorecardGate',
+          }),
+        ]);
         const testPauses =
           config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false;
         scaffolder.addActions(
