@@ -14,7 +14,8 @@
 # YARN_NPM_REGISTRY_SERVER=https://... . The runtime reads app-config.yaml and
 # app-config.production.yaml (PostgreSQL, GitHub sign-in; every value from the
 # environment, see README); a deployment adds its own file with one more
-# --config.
+# --config. app-config.guest.yaml (guest sign-in, ./causeway start's) is
+# never copied: no configuration in the image turns guest sign-in on.
 # scripts/test-image.sh builds this file with podman and runs the image (the
 # embedded default, and the production configuration against PostgreSQL and a
 # remote GitOps repository); it is part of ./causeway test.

@@ -5,9 +5,11 @@
 #   build       as scripts/build-image.sh does
 #   layout      tini, numeric user 1000, /app root's, only data/ writable,
 #               every workspace package's main built JavaScript, the frontend
-#   embedded    the image's default (SQLite and git in its data folder): ready,
-#               the app, guest sign-in, the catalog, the GitOps actions, the
-#               scorecard's checks; uid 1000 cannot write under /app
+#   embedded    the image's default (SQLite and git in its data folder), with
+#               app-config.guest.yaml mounted (the image ships no config that
+#               turns guest sign-in on): ready, the app, guest sign-in, the
+#               catalog, the GitOps actions, the scorecard's checks; uid 1000
+#               cannot write under /app
 #   production  app-config.production.yaml plus a deployment file mounted
 #               read-only, with --read-only --tmpfs /tmp --user 1000:1000,
 #               against PostgreSQL on 127.0.0.1:5432 (databases with a prefix
@@ -120,6 +122,15 @@ podman run --rm --network none --entrypoint /bin/sh "$image" -c '
       }
     }"' >"$work/layout.log" 2>&1 || fail "layout: $(tail -n 3 "$work/layout.log")"
 pass "layout: /app is root's and read-only but data/ (1000:1000); workspace packages built; the frontend included"
+# Guest sign-in makes everyone a platform admin: only ./causeway start's
+# app-config.guest.yaml turns it on, and the image must not carry it.
+# shellcheck disable=SC2016 # shell for the container
+podman run --rm --network none --entrypoint /bin/sh "$image" -c '
+  [ ! -e app-config.guest.yaml ] || { echo "the image ships app-config.guest.yaml"; exit 1; }
+  on="$(grep -lE "dangerouslyAllowOutsideDevelopment|^[[:space:]]*guest:[[:space:]]*(#.*)?$" app-config*.yaml)"
+  [ -z "$on" ] || { echo "guest sign-in is configured in $on"; exit 1; }' >"$work/guest.log" 2>&1 ||
+  fail "layout: $(tail -n 1 "$work/guest.log")"
+pass "layout: no configuration in the image turns guest sign-in on"
 
 # A free port: the containers share the host's network (--network host).
 port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
@@ -161,8 +172,10 @@ backend: { baseUrl: '$base', listen: { port: $port }, cors: { origin: '$base' } 
 YAML
 chmod 644 "$work/embedded.yaml"
 podman run -d --name "$c" --network host \
+  -v "$PWD/app-config.guest.yaml:/etc/causeway/app-config.guest.yaml:ro" \
   -v "$work/embedded.yaml:/etc/causeway/app-config.test.yaml:ro" \
-  "$image" node packages/backend --config app-config.yaml --config /etc/causeway/app-config.test.yaml \
+  "$image" node packages/backend --config app-config.yaml --config /etc/causeway/app-config.guest.yaml \
+  --config /etc/causeway/app-config.test.yaml \
   >/dev/null 2>"$work/run-embedded.log" || fail "embedded default: podman run"
 wait_ready "$c"
 pass "embedded default: ready on port $port after $ready_after s"
@@ -237,7 +250,6 @@ gitops_head="$(git --git-dir "$work/git/gitops.git" rev-parse main)"
   umask 077
   cat >"$work/production.env" <<ENV
 CAUSEWAY_BASE_URL=$base
-BACKEND_SECRET=$(secret)
 POSTGRES_HOST=127.0.0.1
 POSTGRES_PORT=5432
 POSTGRES_USER=postgres

@@ -1,7 +1,11 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { backendFeatures } from './features';
+import { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
 
 const backend = createBackend();
+// The guest host guard and errors without stack traces (test backends,
+// which start backendFeatures, bring their own root router).
+backend.add(rootHttpRouterServiceFactory);
 for (const feature of backendFeatures) {
   backend.add(feature);
 }

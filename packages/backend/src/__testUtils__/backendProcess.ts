@@ -5,7 +5,7 @@ import path from 'node:path';
 import yaml from 'yaml';
 import { JsonObject } from '@backstage/types';
 import { eventually } from './apiClient';
-import { repoRoot } from './startCausewayBackend';
+import { embeddedConfigFiles, repoRoot } from './startCausewayBackend';
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -54,7 +54,7 @@ export function embeddedConfig(
 
 /**
  * The real backend entry point in a process of its own, from the
- * repository root with app-config.yaml and an override file, as
+ * repository root with the embedded default's files and an override, as
  * `./causeway start` runs it; it can be killed like a crashed pod.
  */
 export class BackendProcess {
@@ -77,7 +77,7 @@ export class BackendProcess {
     );
   }
 
-  /** Starts it with app-config.yaml plus `config` (written next to the data). */
+  /** Starts it with embeddedConfigFiles plus `config` (written next to the data). */
   static async start(options: {
     config: JsonObject;
     configFile: string;
@@ -90,8 +90,7 @@ export class BackendProcess {
         '--require',
         require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
         path.join(repoRoot, 'packages/backend/src/index.ts'),
-        '--config',
-        'app-config.yaml',
+        ...embeddedConfigFiles.flatMap(file => ['--config', file]),
         '--config',
         options.configFile,
       ],

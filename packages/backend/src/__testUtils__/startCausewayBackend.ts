@@ -39,14 +39,23 @@ export function mergeConfig(
   return result;
 }
 
+/** The files `./causeway start` runs the embedded default with, in order. */
+export const embeddedConfigFiles = ['app-config.yaml', 'app-config.guest.yaml'];
+
 /**
- * The repository's app-config.yaml, with file locations made absolute (they
- * are relative to the repository root, where the portal runs).
+ * The embedded default's configuration (embeddedConfigFiles), with file
+ * locations made absolute (they are relative to the repository root, where
+ * the portal runs).
  */
 export function loadAppConfig(): JsonObject {
-  const config = yaml.parse(
-    fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
-  ) as JsonObject;
+  const config = embeddedConfigFiles
+    .map(
+      file =>
+        yaml.parse(
+          fs.readFileSync(path.join(repoRoot, file), 'utf8'),
+        ) as JsonObject,
+    )
+    .reduce(mergeConfig);
   const catalog = config.catalog as JsonObject;
   catalog.locations = (catalog.locations as JsonObject[]).map(location =>
     location.type === 'file'

@@ -18,8 +18,8 @@ import { createDatabaseUnavailableHandler } from './databaseUnavailableHandler';
  * Backstage's httpRouter service (backend-defaults 0.18,
  * entrypoints/httpRouter/httpRouterServiceFactory), the same middleware in
  * the same order, with one step added before the plugin's error handler:
- * database connection errors answer 503 (createDatabaseUnavailableHandler).
- * Each plugin's router ends in its own error handler, so the root router's
+ * database connection errors answer 503 (createDatabaseUnavailableHandler);
+ * and that error handler never sends stack traces. Each plugin's router ends in its own error handler, so the root router's
  * `configure` never sees these errors; this is where they can be mapped.
  */
 export const httpRouterServiceFactory = createServiceFactory({
@@ -56,7 +56,14 @@ export const httpRouterServiceFactory = createServiceFactory({
     const pluginRoutes = Router();
     router.use(pluginRoutes);
     router.use(createDatabaseUnavailableHandler({ logger, probe }));
-    router.use(MiddlewareFactory.create({ config, logger }).error());
+    // Users get the error's message, never its stack with the server's
+    // paths (Backstage shows it when NODE_ENV is development, as for
+    // `./causeway start`); the log still has it for 5xx.
+    router.use(
+      MiddlewareFactory.create({ config, logger }).error({
+        showStackTraces: false,
+      }),
+    );
     return {
       use(handler) {
         pluginRoutes.use(handler);
