@@ -9,12 +9,25 @@ import {
   isUnder,
   listCommitFiles,
 } from './gitTreeChanges';
+import type { UnfollowedEntry } from './GitTrees';
 import { assertSafeRepositoryPath } from './paths';
 
 export type GitOpsFile = { path: string; content: string };
 
+/**
+ * A symbolic link or submodule of the repository, and why it was not read
+ * (e.g. "is a symbolic link; Causeway does not follow links"): what a
+ * reader reports as that path's problem.
+ */
+export type GitOpsUnfollowed = UnfollowedEntry;
+
 /** Files of the branch's head under a folder, with the commit they come from. */
-export type GitOpsSnapshot = { commitSha: string; files: GitOpsFile[] };
+export type GitOpsSnapshot = {
+  commitSha: string;
+  files: GitOpsFile[];
+  /** The links and submodules under the folder: left out, never followed. */
+  unfollowed: GitOpsUnfollowed[];
+};
 
 /** The files under some folders at the branch's head, without their contents. */
 export type GitOpsTree = {
@@ -150,22 +163,38 @@ export class GitOpsReader {
 
   /**
    * The files under `prefix` (a folder or a file, e.g. "infrastructure") at
-   * the head of the branch. A prefix through a symbolic link is refused;
-   * links under it are not files and are left out, never followed.
+   * the head of the branch. A prefix through a symbolic link or submodule is
+   * refused; those under it are not files: listed in `unfollowed`, never
+   * followed or read.
    */
   async snapshot(prefix: string): Promise<GitOpsSnapshot> {
-    assertSafeRepositoryPath(prefix);
+    assertSafeRepositoryPath(prefix, 'read');
     const commitSha = await this.head();
     const trees = await this.#store.trees();
     const listed = await trees.filesAt(await trees.rootOf(commitSha), prefix);
-    const blobs = await this.readBlobs(listed.map(f => f.blobId));
+    const blobs = await this.readBlobs(listed.files.map(f => f.blobId));
     return {
       commitSha,
-      files: listed.map(f => ({
+      files: listed.files.map(f => ({
         path: f.path,
         content: blobs.get(f.blobId) ?? '',
       })),
+      unfollowed: listed.unfollowed,
     };
+  }
+
+  /**
+   * The symbolic links and submodules at, under or on the way to the
+   * prefixes at a commit (tree() leaves them out): for a view to report
+   * each as that path's problem rather than miss a file silently.
+   */
+  async unfollowed(
+    commitSha: string,
+    prefixes: string[],
+  ): Promise<GitOpsUnfollowed[]> {
+    prefixes.forEach(p => assertSafeRepositoryPath(p, 'read'));
+    const trees = await this.#store.trees();
+    return trees.unfollowedAt(await trees.rootOf(commitSha), prefixes);
   }
 
   /**
@@ -175,7 +204,7 @@ export class GitOpsReader {
    * file by its id and read only the new ones with readBlobs().
    */
   async tree(prefixes: string[]): Promise<GitOpsTree> {
-    prefixes.forEach(assertSafeRepositoryPath);
+    prefixes.forEach(p => assertSafeRepositoryPath(p, 'read'));
     const commitSha = await this.head();
     const key = prefixes.join('\0');
     const last = this.#trees.get(key);
@@ -265,7 +294,7 @@ export class GitOpsReader {
    * `paths` (files or folders), newest first. No paths, no commits.
    */
   async history(paths: string[], limit: number): Promise<GitOpsCommit[]> {
-    paths.forEach(assertSafeRepositoryPath);
+    paths.forEach(p => assertSafeRepositoryPath(p, 'read'));
     if (paths.length === 0 || limit < 1) return [];
     const log = await this.#store.log(
       await this.head(),

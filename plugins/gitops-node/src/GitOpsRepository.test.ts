@@ -479,6 +479,14 @@ describe('GitOpsRepository and symbolic links committed into the repository', ()
     fs.symlinkSync('/etc/passwd', path.join(folder, 'deployment.yaml'));
     fs.writeFileSync(path.join(folder, 'service.yaml'), 'kind: Service\n');
     git(work, 'add', '--all');
+    // And a submodule (a commit of another repository, as git records one).
+    git(
+      work,
+      'update-index',
+      '--add',
+      '--cacheinfo',
+      `160000,${'ab'.repeat(20)},apps/production/payments/vendored`,
+    );
     git(work, 'commit', '--quiet', '-m', 'Links');
     git(work, 'push', '--quiet', 'origin', 'main');
     head = git(bare, 'rev-parse', 'main');
@@ -497,12 +505,12 @@ describe('GitOpsRepository and symbolic links committed into the repository', ()
 
   it('refuses a write through a linked folder, and to a linked file', async () => {
     await expect(publishing('apps/production/x/escape.yaml')).rejects.toThrow(
-      'Refusing to write "apps/production/x/escape.yaml" to the GitOps repository: apps/production/x is a symbolic link there, which Causeway never follows',
+      'Refusing to write "apps/production/x/escape.yaml" to the GitOps repository: apps/production/x is a symbolic link; Causeway does not follow links',
     );
     await expect(
       publishing('apps/production/payments/evil/deployment.yaml'),
     ).rejects.toThrow(
-      'Refusing to write "apps/production/payments/evil/deployment.yaml" to the GitOps repository: apps/production/payments/evil/deployment.yaml is a symbolic link there',
+      'Refusing to write "apps/production/payments/evil/deployment.yaml" to the GitOps repository: apps/production/payments/evil/deployment.yaml is a symbolic link; Causeway does not follow links',
     );
     expect(git(bare, 'rev-parse', 'main')).toBe(head);
     expect(fs.readdirSync(root).sort()).toEqual(['gitops.git', 'work']);
@@ -515,7 +523,7 @@ describe('GitOpsRepository and symbolic links committed into the repository', ()
         newPaths: ['apps/production/x/new'],
       }),
     ).rejects.toThrow(
-      'Refusing to read "apps/production/x/new" from the GitOps repository: apps/production/x is a symbolic link there',
+      'Refusing to write "apps/production/x/new" to the GitOps repository: apps/production/x is a symbolic link; Causeway does not follow links',
     );
     await expect(
       publishing('apps/production/payments/new/deployment.yaml', {
@@ -524,15 +532,15 @@ describe('GitOpsRepository and symbolic links committed into the repository', ()
         },
       }),
     ).rejects.toThrow(
-      'Refusing to read "apps/production/payments/evil/deployment.yaml" from the GitOps repository: apps/production/payments/evil/deployment.yaml is a symbolic link there',
+      'Refusing to read "apps/production/payments/evil/deployment.yaml" from the GitOps repository: apps/production/payments/evil/deployment.yaml is a symbolic link; Causeway does not follow links',
     );
     await expect(repo.snapshot('apps/production/x/payments')).rejects.toThrow(
-      'apps/production/x is a symbolic link there',
+      'Refusing to read "apps/production/x/payments" from the GitOps repository: apps/production/x is a symbolic link; Causeway does not follow links',
     );
     expect(git(bare, 'rev-parse', 'main')).toBe(head);
   });
 
-  it('reads a folder holding a link without following it', async () => {
+  it('reads a folder holding a link without following it, and names the link', async () => {
     const snapshot = await repo.snapshot('apps/production/payments/evil');
     expect(snapshot.files).toEqual([
       {
@@ -540,10 +548,54 @@ describe('GitOpsRepository and symbolic links committed into the repository', ()
         content: 'kind: Service\n',
       },
     ]);
+    expect(snapshot.unfollowed).toEqual([
+      {
+        path: 'apps/production/payments/evil/deployment.yaml',
+        problem: 'is a symbolic link; Causeway does not follow links',
+      },
+    ]);
+    // On the way to a folder, under it, or the path itself.
+    expect(
+      await repo.unfollowed(head, [
+        'apps/production/x/payments/order-service',
+        'apps/production/payments',
+        'apps/staging',
+      ]),
+    ).toEqual([
+      {
+        path: 'apps/production/payments/evil/deployment.yaml',
+        problem: 'is a symbolic link; Causeway does not follow links',
+      },
+      {
+        path: 'apps/production/payments/vendored',
+        problem: 'is a submodule; Causeway does not follow submodules',
+      },
+      {
+        path: 'apps/production/x',
+        problem: 'is a symbolic link; Causeway does not follow links',
+      },
+    ]);
     const tree = await repo.tree(['apps']);
     expect(tree.entries.map(e => e.path)).not.toContain(
       'apps/production/payments/evil/deployment.yaml',
     );
+  });
+
+  it('never writes at or under a submodule, and names it where files are read', async () => {
+    await expect(
+      publishing('apps/production/payments/vendored/deployment.yaml'),
+    ).rejects.toThrow(
+      'Refusing to write "apps/production/payments/vendored/deployment.yaml" to the GitOps repository: apps/production/payments/vendored is a submodule; Causeway does not follow submodules',
+    );
+    await expect(publishing('apps/production/payments/vendored')).rejects.toThrow(
+      'apps/production/payments/vendored is a submodule; Causeway does not follow submodules',
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+    const snapshot = await repo.snapshot('apps/production/payments');
+    expect(snapshot.unfollowed.map(u => u.path)).toEqual([
+      'apps/production/payments/evil/deployment.yaml',
+      'apps/production/payments/vendored',
+    ]);
   });
 
   it('still writes beside the links', async () => {

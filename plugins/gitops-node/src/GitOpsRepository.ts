@@ -22,6 +22,7 @@ export type {
   GitOpsFile,
   GitOpsSnapshot,
   GitOpsTree,
+  GitOpsUnfollowed,
 } from './GitOpsReader';
 export type {
   GitOpsChange,
@@ -145,6 +146,11 @@ export class GitOpsRepository {
   /** See GitOpsReader.snapshot. */
   snapshot(prefix: string) {
     return this.reader.snapshot(prefix);
+  }
+
+  /** See GitOpsReader.unfollowed. */
+  unfollowed(commitSha: string, prefixes: string[]) {
+    return this.reader.unfollowed(commitSha, prefixes);
   }
 
   /** See GitOpsReader.tree. */

@@ -106,11 +106,11 @@ export class GitOpsWriter {
     for (const file of change.files) {
       assertSafeRepositoryPath(file.path);
     }
-    for (const p of [
-      ...(change.newPaths ?? []),
-      ...Object.keys(change.basedOn ?? {}),
-    ]) {
+    for (const p of change.newPaths ?? []) {
       assertSafeRepositoryPath(p);
+    }
+    for (const p of Object.keys(change.basedOn ?? {})) {
+      assertSafeRepositoryPath(p, 'read');
     }
     const { branch } = this.#store.remote;
     const target = change.reviewBranch ?? branch;
@@ -128,9 +128,14 @@ export class GitOpsWriter {
     return this.#enqueue(() =>
       this.#withRetry(target, async (trees, head) => {
         const root = await trees.rootOf(head);
+        // A link or submodule on the way to what is written is a refusal
+        // naming the write, before anything is read through it.
+        for (const p of [...(change.newPaths ?? []), ...files]) {
+          await trees.entryAt(root, p, 'write');
+        }
         if (!change.update) {
           for (const p of change.newPaths ?? []) {
-            if (await trees.entryAt(root, p)) {
+            if (await trees.entryAt(root, p, 'write')) {
               return {
                 refused: new ConflictError(
                   `${p} already exists in the GitOps repository; ask for an update to change it`,

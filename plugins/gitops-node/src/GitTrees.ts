@@ -2,26 +2,29 @@ import { InputError } from '@backstage/errors';
 import { GitObjectReader } from './GitObjectReader';
 import {
   isFileMode,
-  isLinkMode,
   isTreeMode,
   LooseObjectWriter,
   parseTreeObject,
   serializeTreeObject,
   TreeObjectEntry,
+  unfollowedReason,
 } from './gitObjects';
 import { rootTreeOf } from './gitTreeChanges';
 
 /** A file to write (its content, or the id of a blob the repository holds) or delete (null). */
 export type TreeEdit = { path: string; blob: Buffer | string | null };
 
+/** A symbolic link or submodule found where files were looked for, and why it was not read. */
+export type UnfollowedEntry = { path: string; problem: string };
+
 /** Tree objects parsed lately, by id (a tree never changes). */
 const TREES_KEPT = 512;
 
 /**
  * Reads and edits the trees of one repository as objects, never through a
- * checked-out folder: nothing here follows a symbolic link, and a path that
- * goes through one (or ends at one) is refused, since on a checkout the
- * link would point the read or the write somewhere else.
+ * checked-out folder: nothing here follows a symbolic link or a submodule,
+ * and a path that goes through one (or ends at one) is refused, since on a
+ * checkout the link would point the read or the write somewhere else.
  */
 export class GitTrees {
   readonly #reader: GitObjectReader;
@@ -73,19 +76,22 @@ export class GitTrees {
 
   /**
    * The entry at a path of a tree, undefined when there is none; a path
-   * through (or to) a symbolic link is refused.
+   * through (or to) a symbolic link or a submodule is refused, with the
+   * path read or written named.
    */
   async entryAt(
     rootTree: string,
     file: string,
+    doing: 'read' | 'write' = 'read',
   ): Promise<TreeObjectEntry | undefined> {
     const names = file.split('/');
     let tree = rootTree;
     for (const [i, name] of names.entries()) {
       const entry = (await this.entries(tree)).find(e => e.name === name);
       if (!entry) return undefined;
-      if (isLinkMode(entry.mode)) {
-        throw symbolicLink('read', file, names.slice(0, i + 1).join('/'));
+      const reason = unfollowedReason(entry.mode);
+      if (reason) {
+        throw unfollowed(doing, file, names.slice(0, i + 1).join('/'), reason);
       }
       if (i === names.length - 1) return entry;
       if (!isTreeMode(entry.mode)) return undefined;
@@ -95,34 +101,89 @@ export class GitTrees {
   }
 
   /**
-   * The files (not links or submodules) at or under a path of a tree, sorted
-   * by path, with their blob ids; a path through a link is refused.
+   * The files at or under a path of a tree, sorted by path, with their blob
+   * ids; and the symbolic links and submodules found there, which are
+   * reported, never read. A path through a link is refused.
    */
   async filesAt(
     rootTree: string,
     prefix: string,
-  ): Promise<Array<{ path: string; blobId: string }>> {
+  ): Promise<{
+    files: Array<{ path: string; blobId: string }>;
+    unfollowed: UnfollowedEntry[];
+  }> {
     const top = await this.entryAt(rootTree, prefix);
-    if (!top) return [];
-    if (isFileMode(top.mode)) return [{ path: prefix, blobId: top.id }];
-    if (!isTreeMode(top.mode)) return [];
+    if (!top) return { files: [], unfollowed: [] };
+    if (isFileMode(top.mode)) {
+      return { files: [{ path: prefix, blobId: top.id }], unfollowed: [] };
+    }
+    return this.#walk([{ dir: prefix, id: top.id }]);
+  }
+
+  /**
+   * The symbolic links and submodules at, under or on the way to each path
+   * (e.g. a service's folder), never followed: what a reader of those paths
+   * should report instead of leaving a file silently out.
+   */
+  async unfollowedAt(
+    rootTree: string,
+    prefixes: string[],
+  ): Promise<UnfollowedEntry[]> {
+    const found = new Map<string, string>();
+    const folders: Array<{ dir: string; id: string }> = [];
+    for (const prefix of prefixes) {
+      const names = prefix.split('/');
+      let tree = rootTree;
+      for (const [i, name] of names.entries()) {
+        const entry = (await this.entries(tree)).find(e => e.name === name);
+        if (!entry) break;
+        const here = names.slice(0, i + 1).join('/');
+        const reason = unfollowedReason(entry.mode);
+        if (reason) {
+          found.set(here, reason);
+          break;
+        }
+        if (!isTreeMode(entry.mode)) break;
+        if (i === names.length - 1) folders.push({ dir: here, id: entry.id });
+        tree = entry.id;
+      }
+    }
+    for (const entry of (await this.#walk(folders)).unfollowed) {
+      found.set(entry.path, entry.problem);
+    }
+    return [...found]
+      .map(([path, problem]) => ({ path, problem }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /** The files and unfollowed entries under folders, one batch of trees per depth. */
+  async #walk(start: Array<{ dir: string; id: string }>) {
     const files: Array<{ path: string; blobId: string }> = [];
-    let level = [{ dir: prefix, id: top.id }];
+    const unfollowedEntries: UnfollowedEntry[] = [];
+    let level = start;
     while (level.length) {
       const trees = await this.#entriesOf(level.map(l => l.id));
       const next: typeof level = [];
       for (const [i, { dir }] of level.entries()) {
         for (const entry of trees[i]) {
           const file = `${dir}/${entry.name}`;
-          if (isTreeMode(entry.mode)) next.push({ dir: file, id: entry.id });
-          else if (isFileMode(entry.mode)) {
+          const reason = unfollowedReason(entry.mode);
+          if (reason) unfollowedEntries.push({ path: file, problem: reason });
+          else if (isTreeMode(entry.mode)) {
+            next.push({ dir: file, id: entry.id });
+          } else if (isFileMode(entry.mode)) {
             files.push({ path: file, blobId: entry.id });
           }
         }
       }
       level = next;
     }
-    return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+    const byPath = (a: { path: string }, b: { path: string }) =>
+      a.path < b.path ? -1 : 1;
+    return {
+      files: files.sort(byPath),
+      unfollowed: unfollowedEntries.sort(byPath),
+    };
   }
 
   /**
@@ -153,9 +214,8 @@ export class GitTrees {
     for (const [name, group] of byName) {
       const here = dir ? `${dir}/${name}` : name;
       const existing = entries.get(name);
-      if (existing && isLinkMode(existing.mode)) {
-        throw symbolicLink('write', group[0].path, here);
-      }
+      const reason = existing && unfollowedReason(existing.mode);
+      if (reason) throw unfollowed('write', group[0].path, here, reason);
       const own = group.find(e => e.path === here);
       if (own && group.length > 1) {
         throw new InputError(
@@ -165,13 +225,11 @@ export class GitTrees {
         );
       }
       if (own) {
-        if (existing && !isFileMode(existing.mode)) {
+        if (existing && isTreeMode(existing.mode)) {
           throw new InputError(
             `Refusing to write ${JSON.stringify(
               here,
-            )} to the GitOps repository: it is a ${
-              isTreeMode(existing.mode) ? 'folder' : 'submodule'
-            } there`,
+            )} to the GitOps repository: it is a folder there`,
           );
         }
         if (own.blob === null) {
@@ -215,10 +273,15 @@ export class GitTrees {
   }
 }
 
-function symbolicLink(doing: 'read' | 'write', file: string, link: string) {
+function unfollowed(
+  doing: 'read' | 'write',
+  file: string,
+  at: string,
+  reason: string,
+) {
   return new InputError(
     `Refusing to ${doing} ${JSON.stringify(file)} ${
       doing === 'read' ? 'from' : 'to'
-    } the GitOps repository: ${link} is a symbolic link there, which Causeway never follows`,
+    } the GitOps repository: ${at} ${reason}`,
   );
 }

@@ -19,6 +19,22 @@ export type TreeObjectEntry = {
 export const isFileMode = (mode: string) => mode.startsWith('100');
 export const isTreeMode = (mode: string) => mode === '40000';
 export const isLinkMode = (mode: string) => mode === '120000';
+export const isSubmoduleMode = (mode: string) => mode === '160000';
+
+/**
+ * Why an entry is neither read nor written through, for a link or a
+ * submodule (undefined for files and folders): on a checkout either would
+ * point a read or a write somewhere else.
+ */
+export function unfollowedReason(mode: string): string | undefined {
+  if (isLinkMode(mode)) {
+    return 'is a symbolic link; Causeway does not follow links';
+  }
+  if (isSubmoduleMode(mode)) {
+    return 'is a submodule; Causeway does not follow submodules';
+  }
+  return undefined;
+}
 
 /** The entries of a tree object: "<mode> <name>\0<binary id>" each, in order. */
 export function parseTreeObject(

@@ -39,8 +39,10 @@ export type {
   GitOpsRevert,
   GitOpsSnapshot,
   GitOpsTree,
+  GitOpsUnfollowed,
   GitTreeEntry,
 } from './GitOpsRepository';
+export { repositoryPathProblem } from './paths';
 export type { GitIdentity } from './git';
 export { ensureLocalRepository } from './ensureLocalRepository';
 export { localRepositoryPath } from './localRepositoryPath';

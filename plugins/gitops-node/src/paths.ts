@@ -1,11 +1,12 @@
 import { InputError } from '@backstage/errors';
 
 /**
- * Checks that a path a caller wants written stays inside the repository: a
- * relative POSIX path, with no `..`, empty or `.git` segments.
+ * What is wrong with a path a caller names in the GitOps repository, or
+ * undefined when it is a relative POSIX path that stays inside it: no `..`,
+ * `.`, empty or `.git` segments, nothing absolute.
  */
-export function assertSafeRepositoryPath(path: string): void {
-  const problem =
+export function repositoryPathProblem(path: string): string | undefined {
+  return (
     (!path && 'is empty') ||
     (path.startsWith('/') && 'is absolute') ||
     (path.includes('\\') && 'contains a backslash') ||
@@ -15,12 +16,21 @@ export function assertSafeRepositoryPath(path: string): void {
       'has an empty, "." or ".." segment') ||
     (path.split('/').some(s => s.toLowerCase() === '.git') &&
       'writes into .git') ||
-    undefined;
+    undefined
+  );
+}
+
+/** Checks that a path a caller wants written (or read) stays inside the repository. */
+export function assertSafeRepositoryPath(
+  path: string,
+  doing: 'read' | 'write' = 'write',
+): void {
+  const problem = repositoryPathProblem(path);
   if (problem) {
     throw new InputError(
-      `Refusing to write ${JSON.stringify(
-        path,
-      )} to the GitOps repository: the path ${problem}`,
+      `Refusing to ${doing} ${JSON.stringify(path)} ${
+        doing === 'read' ? 'from' : 'to'
+      } the GitOps repository: the path ${problem}`,
     );
   }
 }
