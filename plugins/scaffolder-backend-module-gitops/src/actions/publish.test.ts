@@ -121,6 +121,94 @@ describe('gitops:publish', () => {
   });
 });
 
+describe('gitops:publish and paths it must not follow', () => {
+  let root: string;
+  let bare: string;
+  let workspacePath: string;
+  let outside: string;
+  let action: ReturnType<typeof createPublishAction>;
+  const folder = 'apps/production/payments/payment-service';
+
+  beforeEach(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-links-'));
+    bare = path.join(root, 'gitops.git');
+    await ensureLocalRepository({
+      repoPath: bare,
+      branch: 'main',
+      logger: mockServices.logger.mock(),
+    });
+    outside = path.join(root, 'outside');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'id_rsa'), 'PRIVATE KEY outside\n');
+    workspacePath = path.join(root, 'workspace');
+    fs.mkdirSync(path.join(workspacePath, 'gitops', folder), {
+      recursive: true,
+    });
+    fs.writeFileSync(
+      path.join(workspacePath, 'gitops', folder, 'deployment.yaml'),
+      'kind: Deployment\n',
+    );
+    action = createPublishAction({
+      repository: new GitOpsRepository({
+        url: bare,
+        branch: 'main',
+        logger: mockServices.logger.mock(),
+      }),
+    });
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const run = (input: Record<string, unknown> = {}) =>
+    action.handler(
+      createMockActionContext<any>({
+        workspacePath,
+        input: {
+          sourcePath: 'gitops',
+          message: 'Add payment-service',
+          newPaths: [folder],
+          ...input,
+        },
+      }),
+    );
+
+  it.each([
+    ['a file', 'id_rsa', 'secret.yaml'],
+    ['a folder', '.', 'keys'],
+  ])(
+    'refuses a symbolic link to %s outside in the workspace, and commits nothing',
+    async (_, target, name) => {
+      const head = git(bare, 'rev-parse', 'main');
+      fs.symlinkSync(
+        path.join(outside, target),
+        path.join(workspacePath, 'gitops', folder, name),
+      );
+
+      await expect(run()).rejects.toThrow(
+        `Refusing to publish gitops/${folder}/${name}: it is a symbolic link in the workspace; Causeway does not follow links`,
+      );
+      expect(git(bare, 'rev-parse', 'main')).toBe(head);
+      expect(git(bare, 'log', '--all', '-p')).not.toContain('PRIVATE KEY');
+    },
+  );
+
+  it.each([
+    ['../secrets/x.yaml', 'has an empty, "." or ".." segment'],
+    [`${folder}/../../../../../etc/passwd`, 'has an empty, "." or ".." segment'],
+    ['/etc/passwd', 'is absolute'],
+    [`./${folder}/deployment.yaml`, 'has an empty, "." or ".." segment'],
+  ])('refuses the basedOn key %s before reading anything', async (key, why) => {
+    const head = git(bare, 'rev-parse', 'main');
+    await expect(
+      run({ basedOn: { [key]: 'e3b0c442' }, update: true }),
+    ).rejects.toThrow(
+      `basedOn names ${JSON.stringify(
+        key,
+      )}, which is not a path inside the GitOps repository: the path ${why}`,
+    );
+    expect(git(bare, 'rev-parse', 'main')).toBe(head);
+  });
+});
+
 describe('gitops:publish resumed after the backend died (scaffolder task recovery)', () => {
   let root: string;
   let bare: string;

@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
@@ -8,27 +9,76 @@ import {
   GitOpsFile,
   GitOpsPublishResult,
   GitOpsRepository,
+  repositoryPathProblem,
   resumedRun,
 } from '@causeway/plugin-gitops-node';
 import { examples } from './publish.examples';
 
-async function readTree(root: string, dir = ''): Promise<GitOpsFile[]> {
+/**
+ * The files under a workspace folder, by path from it. A symbolic link in
+ * the workspace is refused, not followed: the files come from template
+ * skeletons and earlier actions, and a link could make the commit carry a
+ * file of the machine. Each file is opened without following a link, in
+ * case one replaced it since it was listed.
+ */
+async function readTree(
+  root: string,
+  shown: string,
+  dir = '',
+): Promise<GitOpsFile[]> {
+  if (!dir && (await fs.lstat(root)).isSymbolicLink()) {
+    throw new InputError(
+      `Refusing to publish ${shown}: it is a symbolic link in the workspace; Causeway does not follow links`,
+    );
+  }
   const entries = await fs.readdir(path.join(root, dir), {
     withFileTypes: true,
   });
   const files: GitOpsFile[] = [];
   for (const entry of entries) {
     const relative = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isSymbolicLink()) {
+      throw new InputError(
+        `Refusing to publish ${shown}/${relative}: it is a symbolic link in the workspace; Causeway does not follow links`,
+      );
+    }
     if (entry.isDirectory()) {
-      files.push(...(await readTree(root, relative)));
+      files.push(...(await readTree(root, shown, relative)));
     } else if (entry.isFile()) {
-      files.push({
-        path: relative,
-        content: await fs.readFile(path.join(root, relative), 'utf8'),
-      });
+      const handle = await fs
+        .open(
+          path.join(root, relative),
+          fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW,
+        )
+        .catch(error => {
+          throw error.code === 'ELOOP'
+            ? new InputError(
+                `Refusing to publish ${shown}/${relative}: it is a symbolic link in the workspace; Causeway does not follow links`,
+              )
+            : error;
+        });
+      try {
+        files.push({ path: relative, content: await handle.readFile('utf8') });
+      } finally {
+        await handle.close();
+      }
     }
   }
   return files;
+}
+
+/** Refuses a basedOn key that is not a plain path inside the GitOps repository. */
+function assertBasedOnPaths(basedOn: Record<string, string> | undefined) {
+  for (const key of Object.keys(basedOn ?? {})) {
+    const problem = repositoryPathProblem(key);
+    if (problem) {
+      throw new InputError(
+        `basedOn names ${JSON.stringify(
+          key,
+        )}, which is not a path inside the GitOps repository: the path ${problem}`,
+      );
+    }
+  }
 }
 
 /**
@@ -125,9 +175,11 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
         newPaths = [],
         update = false,
       } = ctx.input;
+      assertBasedOnPaths(ctx.input.basedOn);
       const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
       const readFiles = async () => {
-        const read = await readTree(source).catch(() => {
+        const read = await readTree(source, sourcePath).catch(error => {
+          if (error instanceof InputError) throw error;
           throw new InputError(
             `Nothing to publish: ${sourcePath} is not in the workspace`,
           );
