@@ -11,6 +11,7 @@ import {
   runTemplate,
   startGoldenPathBackend,
 } from './__testUtils__/templates';
+import { repoRoot } from './__testUtils__/startCausewayBackend';
 
 jest.setTimeout(240_000);
 
@@ -347,6 +348,10 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
     expect(run.log).toContain(
       'name: payment-service is taken in the catalog by component:default/payment-service, owned by group:default/payments-team',
     );
+    // The task log says what was wrong; the stack, with the server's paths,
+    // stays in the server log.
+    expect(run.log).not.toContain('    at ');
+    expect(run.log).not.toContain(repoRoot);
     expect(gitops('rev-parse', 'main')).toBe(head);
     expect(fs.existsSync(path.join(reposPath, 'payment-service.git'))).toBe(
       false,
