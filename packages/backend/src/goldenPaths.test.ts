@@ -358,6 +358,26 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
     );
   });
 
+  it('refuses a description longer than one line before the run starts', async () => {
+    const head = gitops('rev-parse', 'main');
+    const res = await asAlice('POST', '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/service-nodejs',
+      values: {
+        ...values,
+        name: 'essay-api',
+        description: 'x'.repeat(10_000),
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        property: 'instance.description',
+        message: 'does not meet maximum length of 200',
+      }),
+    ]);
+    expect(gitops('rev-parse', 'main')).toBe(head);
+  });
+
   it('leaves no GitOps files and no catalog entry when the last step fails, and says which step and why', async () => {
     // Something in the way of the repository (as a disk fault would be):
     // the preflight passes, creating the repository fails.

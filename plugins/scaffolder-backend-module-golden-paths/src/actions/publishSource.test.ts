@@ -112,6 +112,62 @@ describe('causeway:source:publish', () => {
     );
   });
 
+  it('refuses a description longer than a line, in the input or the catalog file, and reverts the run’s GitOps commit', async () => {
+    const megabyte = 'x'.repeat(1024 * 1024);
+    const commit = await repository.publish({
+      files: [
+        {
+          path: 'apps/production/p/refund-api/deployment.yaml',
+          content: 'kind: Deployment\n',
+        },
+      ],
+      message: 'Add refund-api',
+      author: { name: 'Bob Payments', email: 'bob@example.com' },
+    });
+    fs.writeFileSync(
+      path.join(workspacePath, 'source', 'catalog-info.yaml'),
+      catalogInfo,
+    );
+    const ctx = createMockActionContext<any>({
+      workspacePath,
+      user: user as any,
+      input: {
+        name: 'refund-api',
+        description: megabyte,
+        revertGitOpsCommit: commit.commitSha,
+      },
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      /^description: 1048576 characters, at most 200 are taken$/,
+    );
+    expect(await host.exists('refund-api')).toBe(false);
+    expect(git(bare, 'ls-tree', '-r', '--name-only', 'main')).not.toContain(
+      'refund-api',
+    );
+
+    // A template that leaves the input short but writes the long text into
+    // the entity (anyone may register a template).
+    fs.writeFileSync(
+      path.join(workspacePath, 'source', 'catalog-info.yaml'),
+      catalogInfo.replace(
+        '  name: refund-api\n',
+        `  name: refund-api\n  description: ${megabyte}\n`,
+      ),
+    );
+    await expect(
+      action.handler(
+        createMockActionContext<any>({
+          workspacePath,
+          user: user as any,
+          input: { name: 'refund-api', description: 'Refunds card payments' },
+        }),
+      ),
+    ).rejects.toThrow(
+      /^source\/catalog-info.yaml \(document 1\) metadata.description: 1048576 characters, at most 200 are taken$/,
+    );
+    expect(await host.exists('refund-api')).toBe(false);
+  });
+
   it('checks the catalog file and creates nothing in a dry run', async () => {
     fs.writeFileSync(
       path.join(workspacePath, 'source', 'catalog-info.yaml'),

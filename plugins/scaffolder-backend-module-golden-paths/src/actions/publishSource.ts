@@ -24,6 +24,7 @@ import {
   TASK_TRAILER,
 } from '@causeway/plugin-gitops-node';
 import { parseAllDocuments } from 'yaml';
+import { freeTextProblem } from '../freeText';
 import { examples } from './publishSource.examples';
 
 // What the catalog itself checks: the envelope, name formats, and the kinds
@@ -62,13 +63,19 @@ async function checkCatalogFile(file: string, shownAs: string) {
         `${where} is not valid YAML: ${doc.errors[0].message}`,
       );
     }
+    const data = doc.toJS();
     try {
-      await validateEntity(doc.toJS());
+      await validateEntity(data);
     } catch (error) {
       throw new InputError(
         `${where} is not a valid entity: ${(error as Error).message}`,
       );
     }
+    const tooLong = freeTextProblem(
+      `${where} metadata.description`,
+      data.metadata.description,
+    );
+    if (tooLong) throw new InputError(tooLong);
   }
 }
 
@@ -119,9 +126,11 @@ export function createPublishSourceAction(options: {
     },
     async handler(ctx) {
       const { name, sourcePath = 'source' } = ctx.input;
+      const tooLong = freeTextProblem('description', ctx.input.description);
       const sourceDir = resolveSafeChildPath(ctx.workspacePath, sourcePath);
       const url = host.url(name);
       if (ctx.isDryRun) {
+        if (tooLong) throw new InputError(tooLong);
         await checkCatalogFile(
           resolveSafeChildPath(sourceDir, 'catalog-info.yaml'),
           `${sourcePath}/catalog-info.yaml`,
@@ -156,6 +165,7 @@ export function createPublishSourceAction(options: {
             };
           }
           try {
+            if (tooLong) throw new InputError(tooLong);
             await checkCatalogFile(
               resolveSafeChildPath(sourceDir, 'catalog-info.yaml'),
               `${sourcePath}/catalog-info.yaml`,
