@@ -54,6 +54,19 @@ describe('causeway:source:publish', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  /** The GitOps commit the run made before this step, to be reverted. */
+  const runGitOpsCommit = () =>
+    repository.publish({
+      files: [
+        {
+          path: 'apps/production/p/refund-api/deployment.yaml',
+          content: 'kind: Deployment\n',
+        },
+      ],
+      message: 'Add refund-api',
+      author: { name: 'Bob Payments', email: 'bob@example.com' },
+    });
+
   it('creates the repository from the workspace as one commit by the user', async () => {
     fs.writeFileSync(
       path.join(workspacePath, 'source', 'catalog-info.yaml'),
@@ -84,16 +97,7 @@ describe('causeway:source:publish', () => {
       path.join(workspacePath, 'source', 'catalog-info.yaml'),
       'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Refund API\n',
     );
-    const commit = await repository.publish({
-      files: [
-        {
-          path: 'apps/production/p/refund-api/deployment.yaml',
-          content: 'kind: Deployment\n',
-        },
-      ],
-      message: 'Add refund-api',
-      author: { name: 'Bob Payments', email: 'bob@example.com' },
-    });
+    const commit = await runGitOpsCommit();
     const ctx = createMockActionContext<any>({
       workspacePath,
       user: user as any,
@@ -114,16 +118,7 @@ describe('causeway:source:publish', () => {
 
   it('refuses a description longer than a line, in the input or the catalog file, and reverts the run’s GitOps commit', async () => {
     const megabyte = 'x'.repeat(1024 * 1024);
-    const commit = await repository.publish({
-      files: [
-        {
-          path: 'apps/production/p/refund-api/deployment.yaml',
-          content: 'kind: Deployment\n',
-        },
-      ],
-      message: 'Add refund-api',
-      author: { name: 'Bob Payments', email: 'bob@example.com' },
-    });
+    const commit = await runGitOpsCommit();
     fs.writeFileSync(
       path.join(workspacePath, 'source', 'catalog-info.yaml'),
       catalogInfo,
