@@ -117,7 +117,6 @@ async function setUp() {
       envFile,
       `${[
         `CAUSEWAY_BASE_URL=${baseUrl}`,
-        `BACKEND_SECRET=${secret()}`,
         'POSTGRES_HOST=127.0.0.1',
         `POSTGRES_PORT=${pg.port}`,
         'POSTGRES_USER=postgres',

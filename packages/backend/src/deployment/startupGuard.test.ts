@@ -67,7 +67,6 @@ describe('the production configuration at start-up (real backend process)', () =
         POSTGRES_USER: decodeURIComponent(postgresUrl.username),
         POSTGRES_PASSWORD: decodeURIComponent(postgresUrl.password),
         CAUSEWAY_BASE_URL: 'http://localhost:7007',
-        BACKEND_SECRET: 'guard-test-secret',
         AUTH_GITHUB_CLIENT_ID: 'guard-test',
         AUTH_GITHUB_CLIENT_SECRET: 'guard-test',
         GITHUB_TOKEN: 'guard-test-token',
