@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: ./causeway test
-# Lint, type check, unit and integration tests (SQLite and PostgreSQL), the
-# container image (built and run with podman), the HA harness's fast tier,
-# and end-to-end tests in Chromium.
+# Lint, type check, locked packages against tracked security advisories, unit
+# and integration tests (SQLite and PostgreSQL), the container image (built
+# and run with podman), the HA harness's fast tier, and end-to-end tests in
+# Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -61,6 +62,12 @@ yarn prettier --check --loglevel warn .
 step "Type check"
 yarn tsc
 yarn tsc -p scripts/ha
+
+step "Security advisories (scripts/advisories: locked packages against tracked advisories)"
+yarn tsc -p scripts/advisories
+transform="$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
+node --require "$transform" scripts/advisories/checkAdvisories.test.ts
+node --require "$transform" scripts/advisories/checkAdvisories.ts
 
 step "Unit and integration tests"
 yarn backstage-cli repo test --watchAll=false
