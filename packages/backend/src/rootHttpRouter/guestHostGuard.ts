@@ -64,8 +64,8 @@ export function createGuestHostGuard(options: {
           'auth.providers.guest.userEntityRef',
         )}, a platform admin. It answers only requests addressed to ${[
           ...allowed,
-        ].join(', ')}. Remove backend.listen.host (or --expose) to keep it ` +
-        'on this machine.',
+        ].join(', ')}. Start without --expose (or your own ` +
+        'backend.listen.host) to keep it on this machine.',
     );
   }
   const expected = [...allowed].join(', ');
