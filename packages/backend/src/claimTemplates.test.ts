@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import yaml from 'yaml';
 import { apiClient, eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
@@ -67,6 +70,48 @@ const values = (claim: (typeof claimPaths)[number]) => ({
   parameters: claim.parameters,
 });
 
+/**
+ * A decoy on the local git host: a Component orders-team owns (so its
+ * members may change it) whose gitops-path annotation names payments-team's
+ * service folder. Any repository there with a catalog-info.yaml is read into
+ * the catalog; this one is there before the backend starts.
+ */
+const decoyRef = 'component:default/decoy-api';
+function localHostWithDecoy(): string {
+  const reposPath = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-repos-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-decoy-'));
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync(
+      'git',
+      ['-c', 'user.name=Dave', '-c', 'user.email=dave@example.com', ...args],
+      { cwd },
+    );
+  git(work, 'init', '--quiet', '--initial-branch=main');
+  fs.writeFileSync(
+    path.join(work, 'catalog-info.yaml'),
+    yaml.stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'decoy-api',
+        annotations: { 'causeway.dev/gitops-path': serviceDir },
+      },
+      // Not a service, so the claim templates' picker does not list it; the
+      // scaffolder API takes any entity ref.
+      spec: {
+        type: 'website',
+        lifecycle: 'experimental',
+        owner: 'orders-team',
+      },
+    }),
+  );
+  git(work, 'add', '--all');
+  git(work, 'commit', '--quiet', '-m', 'Add decoy-api');
+  git(reposPath, 'clone', '--quiet', '--bare', work, 'decoy-api.git');
+  fs.rmSync(work, { recursive: true, force: true });
+  return reposPath;
+}
+
 /*
  * The claim golden paths on the embedded default: a service made by
  * service-nodejs, then each claim template run against it through the real
@@ -74,15 +119,28 @@ const values = (claim: (typeof claimPaths)[number]) => ({
  */
 describe.each(backendDatabaseIds)('claim golden paths on %s', databaseId => {
   let started: Awaited<ReturnType<typeof startGoldenPathBackend>>;
+  let reposPath: string;
   const gitops = (...args: string[]) =>
     execFileSync('git', ['--git-dir', started.backend.gitopsPath, ...args], {
       encoding: 'utf8',
     }).trim();
+  const signedIn = async (user: string) =>
+    apiClient(
+      started.backend.baseUrl,
+      await signInAs(started.backend.baseUrl, user),
+    );
   const containerOf = (deploymentYaml: string) =>
     yaml.parse(deploymentYaml).spec.template.spec.containers[0];
 
   beforeAll(async () => {
-    started = await startGoldenPathBackend(databaseId);
+    reposPath = localHostWithDecoy();
+    started = await startGoldenPathBackend(databaseId, {
+      config: { goldenPaths: { sourceHost: { path: reposPath } } },
+    });
+    await eventually(
+      () => started.entity(decoyRef),
+      'the decoy in the catalog',
+    );
     await eventually(
       async () =>
         (
@@ -108,6 +166,7 @@ describe.each(backendDatabaseIds)('claim golden paths on %s', databaseId => {
 
   afterAll(async () => {
     await started?.stop();
+    fs.rmSync(reposPath, { recursive: true, force: true });
   });
 
   it.each(claimPaths)(
@@ -260,10 +319,7 @@ describe.each(backendDatabaseIds)('claim golden paths on %s', databaseId => {
     const head = gitops('rev-parse', 'main');
     const [postgres] = claimPaths;
     // Dave is in orders-team; the service belongs to payments-team.
-    const asDave = apiClient(
-      started.backend.baseUrl,
-      await signInAs(started.backend.baseUrl, 'dave'),
-    );
+    const asDave = await signedIn('dave');
 
     const run = await runTemplate(
       asDave,
@@ -280,6 +336,31 @@ describe.each(backendDatabaseIds)('claim golden paths on %s', databaseId => {
       `changes: you may not change component:default/${service.name}: only its owners and platform admins may`,
     );
     expect(gitops('rev-parse', 'main')).toBe(head);
+  });
+
+  it("refuses a claim on an entity whose gitops-path annotation names another team's service, naming the folder it would have, and writes nothing", async () => {
+    const head = gitops('rev-parse', 'main');
+    const deployment = gitops('show', `main:${serviceDir}/deployment.yaml`);
+    const [postgres] = claimPaths;
+    // Dave is in orders-team, which owns the decoy.
+    const asDave = await signedIn('dave');
+
+    const run = await runTemplate(
+      asDave,
+      'template:default/postgres-database',
+      { service: decoyRef, name: 'decoy-db', parameters: postgres.parameters },
+    );
+
+    expect(run.status).toBe('failed');
+    expect(run.failedStep).toBe('preflight');
+    expect(run.log).toContain(
+      `changes: ${decoyRef}: its causeway.dev/gitops-path annotation "${serviceDir}" is not its folder: decoy-api, owned by orders-team, lives in apps/production/orders-team/decoy-api`,
+    );
+    expect(gitops('rev-parse', 'main')).toBe(head);
+    expect(gitops('show', `main:${serviceDir}/deployment.yaml`)).toBe(
+      deployment,
+    );
+    expect(await started.entity('resource:default/decoy-db')).toBeUndefined();
   });
 
   it("refuses a parameter out of the XRD's bounds at the claim step, naming it, with no GitOps commit", async () => {

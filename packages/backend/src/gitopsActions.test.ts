@@ -36,7 +36,7 @@ const template = {
           name: '${{ parameters.name }}',
           owner: 'payments-team',
           environment: 'production',
-          namespace: 'payments',
+          namespace: 'payments-team',
           image: '${{ parameters.image }}',
           port: 8080,
           tier: 'standard',
@@ -48,7 +48,7 @@ const template = {
         input: {
           kind: 'PostgreSQLInstance',
           name: '${{ parameters.name }}-db',
-          namespace: 'payments',
+          namespace: 'payments-team',
           environment: 'production',
           owner: 'payments-team',
           service: '${{ parameters.name }}',
@@ -143,11 +143,13 @@ describe.each(backendDatabaseIds)(
         ),
       );
       const deployment = yaml.parse(
-        files['gitops/apps/production/payments/refund-api/deployment.yaml'],
+        files[
+          'gitops/apps/production/payments-team/refund-api/deployment.yaml'
+        ],
       );
       expect(deployment.spec.template.spec.containers[0].image).toBe(image);
       expect(Object.keys(files)).toContain(
-        'gitops/apps/production/payments/refund-api/networkpolicy.yaml',
+        'gitops/apps/production/payments-team/refund-api/networkpolicy.yaml',
       );
 
       const log = res.body.log
@@ -199,7 +201,7 @@ describe.each(backendDatabaseIds)(
         'Alice Anderson <alice@example.com>: Add refund-api',
       );
       expect(git('ls-tree', '-r', '--name-only', 'main')).toContain(
-        'apps/production/payments/refund-api/deployment.yaml',
+        'apps/production/payments-team/refund-api/deployment.yaml',
       );
     });
   },

@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
 import { apiClient, eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
+import { git as gitAsync } from './__testUtils__/gradedService';
+import { signInAs } from './__testUtils__/testSignInProvider';
 import {
   dryRun,
   GoldenPathName,
@@ -96,6 +99,7 @@ const firstContainer = (workload: any) =>
  */
 describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
   let stop: () => Promise<void>;
+  let baseUrl: string;
   let gitopsPath: string;
   let reposPath: string;
   let asAlice: ReturnType<typeof apiClient>;
@@ -108,7 +112,7 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
   beforeAll(async () => {
     const started = await startGoldenPathBackend(databaseId);
     ({ stop, asAlice, entity } = started);
-    ({ gitopsPath, reposPath } = started.backend);
+    ({ baseUrl, gitopsPath, reposPath } = started.backend);
   });
 
   afterAll(async () => {
@@ -172,8 +176,8 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
       // CI: the scorecard release gate runs before every deploy.
       const ci = yaml.parse(run.files['source/.github/workflows/ci.yaml']);
       expect(ci.jobs.deploy.needs).toEqual(['build-and-push', 'release-gate']);
-      const gate = ci.jobs['release-gate'].steps.find((s: { run?: string }) =>
-        s.run?.startsWith('npx --yes @causeway/scorecard-gate '),
+      const gate = ci.jobs['release-gate'].steps.find(
+        (s: { name?: string }) => s.name === 'Scorecard release gate',
       );
       // The entity ref comes from the workflow's own variable for the name.
       const variable = /"component:default\/\$(\w+)"/.exec(gate.run)![1];
@@ -208,12 +212,12 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
           file.startsWith('gitops/infrastructure/'),
         ),
       ).toBe(claims.length > 0);
-      // Each golden path also writes its owner's namespace (the same files
-      // every time), so a team's first workload may be a service or a job.
-      expect(
-        'gitops/apps/production/payments-team/_namespace/namespace.yaml' in
-          run.files,
-      ).toBe(true);
+      // A team's first workload, a service or a job, writes its namespace;
+      // later ones leave it as it is.
+      const namespaceDir = 'apps/production/payments-team/_namespace';
+      expect(`gitops/${namespaceDir}/namespace.yaml` in run.files).toBe(
+        gitops('ls-tree', '--name-only', 'main', `${namespaceDir}/`) === '',
+      );
       expect(run.log).toContain(`${name} is free in the catalog`);
       expect(run.log).toContain('Dry run: would create file://');
       expect(gitops('rev-parse', 'main')).toBe(head);
@@ -376,6 +380,68 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
       }),
     ]);
     expect(gitops('rev-parse', 'main')).toBe(head);
+  });
+
+  it('refuses a service owned by a team the user is not in, before creating anything', async () => {
+    const head = gitops('rev-parse', 'main');
+    // Dave is in orders-team only.
+    const asDave = apiClient(baseUrl, await signInAs(baseUrl, 'dave'));
+
+    const run = await runTemplate(asDave, 'template:default/service-go', {
+      ...goldenPathValues['service-go'],
+      name: 'skim-api',
+    });
+
+    expect(run.status).toBe('failed');
+    expect(run.failedStep).toBe('preflight');
+    expect(run.log).toContain(
+      'owner: you may create workloads only for your own teams, and you are not a member of group:default/payments-team; a platform admin may create it for that team',
+    );
+    expect(gitops('rev-parse', 'main')).toBe(head);
+    expect(fs.existsSync(path.join(reposPath, 'skim-api.git'))).toBe(false);
+    expect(await entity('component:default/skim-api')).toBeUndefined();
+  });
+
+  it("lets a member create a service for their team, and leaves the team's namespace folder as it was reviewed", async () => {
+    // The quota payments-team's namespace was given in review, in git.
+    const quotaFile =
+      'apps/production/payments-team/_namespace/resourcequota.yaml';
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-clone-'));
+    await gitAsync(clone, 'clone', '--quiet', gitopsPath, '.');
+    const quota = yaml.parse(
+      fs.readFileSync(path.join(clone, quotaFile), 'utf8'),
+    );
+    quota.spec.hard['requests.cpu'] = '24';
+    fs.writeFileSync(path.join(clone, quotaFile), yaml.stringify(quota));
+    await gitAsync(
+      clone,
+      'commit',
+      '--quiet',
+      '-am',
+      'payments-team needs more CPU',
+    );
+    await gitAsync(clone, 'push', '--quiet', 'origin', 'HEAD:main');
+    fs.rmSync(clone, { recursive: true, force: true });
+    const reviewed = gitops('show', `main:${quotaFile}`);
+    // Bob is in payments-team.
+    const asBob = apiClient(baseUrl, await signInAs(baseUrl, 'bob'));
+
+    const run = await runTemplate(asBob, 'template:default/service-go', {
+      ...goldenPathValues['service-go'],
+      name: 'dispute-api',
+    });
+
+    expect(run.log).not.toContain('failed');
+    expect(run.status).toBe('completed');
+    expect(gitops('log', '-1', '--format=%an|%s', 'main')).toBe(
+      'Bob Brown|Add dispute-api (service-go) for payments-team',
+    );
+    expect(
+      gitops('show', '--name-only', '--format=', 'main')
+        .split('\n')
+        .filter(file => file.includes('/_namespace/')),
+    ).toEqual([]);
+    expect(gitops('show', `main:${quotaFile}`)).toBe(reviewed);
   });
 
   it('leaves no GitOps files and no catalog entry when the last step fails, and says which step and why', async () => {

@@ -9,7 +9,11 @@ export {
   CLAIM_ANNOTATION,
   GITOPS_PATH_ANNOTATION,
   gitopsLayout,
+  OWNER_LABEL,
+  parseServiceDir,
 } from './layout';
+export { assertFolderOwnedBy, serviceFolderOf } from './service/serviceFolder';
+export type { ServiceFolder } from './service/serviceFolder';
 export { manifestFileContents } from './yaml';
 export {
   defaultPlatformPolicy,
@@ -96,7 +100,11 @@ export type {
   WorkloadView,
 } from './parse/manifestView';
 export { computeDrift } from './drift/computeDrift';
-export { gitopsServiceUpdatePermission } from './permissions';
+export {
+  gitopsAnyTeamWritePermission,
+  gitopsServiceUpdatePermission,
+  mayWriteForTeam,
+} from './permissions';
 export { NO_CLUSTER_MESSAGE } from './api';
 export type {
   ClaimClusterState,

@@ -1,4 +1,9 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizePermissionRequest,
+  AuthorizePermissionResponse,
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 
 /**
  * Change an existing service's files in the GitOps repository through a
@@ -11,3 +16,48 @@ export const gitopsServiceUpdatePermission = createPermission({
   attributes: { action: 'update' },
   resourceType: 'catalog-entity',
 });
+
+/**
+ * Create a workload, a claim or a namespace in the GitOps repository for a
+ * team one is not a member of. A basic permission that no rule of the policy
+ * lists, so only platform admins hold it.
+ */
+export const gitopsAnyTeamWritePermission = createPermission({
+  name: 'gitops.anyTeam.write',
+  attributes: {},
+});
+
+/**
+ * Whether the caller may create or change what `teamRef` (e.g.
+ * group:default/payments-team) owns in the GitOps repository: a team of their
+ * own (their ownership refs, from the UserInfoService), or any team with
+ * gitopsAnyTeamWritePermission. Asked with the caller's credentials.
+ */
+export async function mayWriteForTeam<C>(
+  teamRef: string,
+  credentials: C,
+  services: {
+    userInfo: {
+      getUserInfo(credentials: C): Promise<{ ownershipEntityRefs: string[] }>;
+    };
+    permissions: {
+      authorize(
+        requests: AuthorizePermissionRequest[],
+        options: { credentials: C },
+      ): Promise<AuthorizePermissionResponse[]>;
+    };
+  },
+): Promise<boolean> {
+  const team = teamRef.toLocaleLowerCase('en-US');
+  const { ownershipEntityRefs } = await services.userInfo.getUserInfo(
+    credentials,
+  );
+  if (ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === team)) {
+    return true;
+  }
+  const [decision] = await services.permissions.authorize(
+    [{ permission: gitopsAnyTeamWritePermission }],
+    { credentials },
+  );
+  return decision.result === AuthorizeResult.ALLOW;
+}

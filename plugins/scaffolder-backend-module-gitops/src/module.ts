@@ -27,8 +27,17 @@ export const scaffolderModuleGitops = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         repository: gitopsRepositoryServiceRef,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config, logger, repository }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        repository,
+        userInfo,
+        permissions,
+      }) {
         const apis = await loadPlatformApis(
           path.resolve(
             config.getOptionalString('gitops.platformApis') ??
@@ -42,6 +51,8 @@ export const scaffolderModuleGitops = createBackendModule({
           branch:
             config.getOptionalString('gitops.repository.branch') ?? 'main',
         };
+        // Each action that writes a team's files asks who may, as the user.
+        const access = { userInfo, permissions };
         const testPauses =
           config.getOptionalBoolean('goldenPaths.testing.pauses') ?? false;
         scaffolder.addActions(
@@ -49,13 +60,15 @@ export const scaffolderModuleGitops = createBackendModule({
             createRenderServiceAction({
               policy: platformPolicyFromConfig(config),
               gitops,
+              ...access,
             }),
             createRenderJobAction({
               policy: platformPolicyFromConfig(config),
               gitops,
+              ...access,
             }),
-            createRenderClaimAction({ apis, gitops }),
-            createConnectServiceAction({ repository }),
+            createRenderClaimAction({ apis, gitops, ...access }),
+            createConnectServiceAction({ repository, ...access }),
             createPublishAction({ repository }),
           ].map(action => withTestPauses(action, testPauses)),
         );

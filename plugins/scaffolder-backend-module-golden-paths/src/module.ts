@@ -38,6 +38,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         repository: gitopsRepositoryServiceRef,
         host: localGitHostServiceRef,
         permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         events: eventsServiceRef,
@@ -50,6 +51,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
         repository,
         host,
         permissions,
+        userInfo,
         discovery,
         auth,
         events,
@@ -72,6 +74,7 @@ export const scaffolderModuleGoldenPaths = createBackendModule({
             createPreflightAction({
               catalog,
               permissions,
+              userInfo,
               repository,
               host,
               sourceHost,

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import Ajv, { ErrorObject } from 'ajv';
 import { argoApplication, GitOpsSource } from '../argoApplication';
-import { gitopsLayout } from '../layout';
+import { gitopsLayout, OWNER_LABEL } from '../layout';
 import type { ManifestFile } from '../service/buildServiceManifests';
 import { KUBERNETES_NAME } from '../service/serviceSpec';
 import { PlatformApi } from './platformApi';
@@ -85,7 +85,7 @@ export function buildClaim(
       namespace: request.namespace,
       labels: {
         'app.kubernetes.io/managed-by': 'causeway',
-        'causeway.dev/owner': request.owner,
+        [OWNER_LABEL]: request.owner,
         'causeway.dev/environment': request.environment,
         ...(request.service
           ? { 'app.kubernetes.io/part-of': request.service }

@@ -1,4 +1,5 @@
 import type { PlatformApi } from '../claims/platformApi';
+import { OWNER_LABEL } from '../layout';
 import { IMAGE_BY_DIGEST } from '../workload/workloadSpec';
 import type { ParsedObject } from './parseManifests';
 
@@ -356,7 +357,7 @@ function claimView(api: PlatformApi, parsed: ParsedObject): ClaimView {
     namespace: object.metadata.namespace,
     labels: objectLabels,
     partOf: objectLabels['app.kubernetes.io/part-of'],
-    owner: objectLabels['causeway.dev/owner'],
+    owner: objectLabels[OWNER_LABEL],
     parameters: { ...parameterDefaults(api), ...record(spec.parameters) },
     connectionSecret: str(record(spec.writeConnectionSecretToRef).name),
     api,

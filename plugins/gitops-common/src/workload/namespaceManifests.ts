@@ -1,4 +1,4 @@
-import { gitopsLayout } from '../layout';
+import { gitopsLayout, OWNER_LABEL } from '../layout';
 import type { ManifestFile } from '../service/buildServiceManifests';
 import { PlatformPolicy } from '../service/platformPolicy';
 
@@ -11,7 +11,7 @@ export function buildNamespaceManifests(
   const dir = gitopsLayout.namespaceDir(environment, namespace);
   const labels = {
     'app.kubernetes.io/managed-by': 'causeway',
-    'causeway.dev/owner': owner,
+    [OWNER_LABEL]: owner,
     'causeway.dev/environment': environment,
   };
   const standard = policy.tiers.standard;

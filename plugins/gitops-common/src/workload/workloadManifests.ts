@@ -1,5 +1,5 @@
 import { argoApplication, GitOpsSource } from '../argoApplication';
-import { gitopsLayout } from '../layout';
+import { gitopsLayout, OWNER_LABEL } from '../layout';
 import type {
   KubernetesObject,
   ManifestFile,
@@ -45,7 +45,7 @@ export function workloadBasics(spec: WorkloadSpec, policy: PlatformPolicy) {
     [KUBERNETES_ID_LABEL]: name,
     'app.kubernetes.io/part-of': spec.system ?? name,
     'app.kubernetes.io/managed-by': 'causeway',
-    'causeway.dev/owner': spec.owner,
+    [OWNER_LABEL]: spec.owner,
     'causeway.dev/tier': spec.tier,
     'causeway.dev/environment': environment,
   };

@@ -12,7 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'gitops:service:connect',
           name: 'Load the connection Secret',
           input: {
-            gitopsPath: 'apps/production/payments/payment-service',
+            gitopsPath: 'apps/production/payments-team/payment-service',
             secretName: '${{ steps.claim.output.connectionSecretName }}',
           },
         },

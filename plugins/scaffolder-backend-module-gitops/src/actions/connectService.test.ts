@@ -16,8 +16,9 @@ import {
 } from '@causeway/plugin-gitops-node';
 import { parse } from 'yaml';
 import { createConnectServiceAction } from './connectService';
+import { teamAccess } from './__testUtils__/teamAccess';
 
-const dir = 'apps/production/payments/payment-service';
+const dir = 'apps/production/payments-team/payment-service';
 const file = `${dir}/deployment.yaml`;
 
 /** The service's files as gitops:service:render writes them. */
@@ -29,7 +30,7 @@ const render = (connectionSecrets: string[] = []) =>
           name: 'payment-service',
           owner: 'payments-team',
           environment: 'production',
-          namespace: 'payments',
+          namespace: 'payments-team',
           image: `registry.example.com/payment-service@sha256:${'c3'.repeat(
             32,
           )}`,
@@ -79,7 +80,10 @@ describe('gitops:service:connect', () => {
     const logger = mockServices.logger.mock();
     await ensureLocalRepository({ repoPath: bare, branch: 'main', logger });
     repository = new GitOpsRepository({ url: bare, branch: 'main', logger });
-    action = createConnectServiceAction({ repository });
+    action = createConnectServiceAction({
+      repository,
+      ...teamAccess({ teams: ['payments-team'] }),
+    });
     workspacePath = path.join(root, 'workspace');
     fs.mkdirSync(workspacePath);
   });
@@ -167,6 +171,64 @@ describe('gitops:service:connect', () => {
     ).rejects.toThrow(message);
   });
 
+  it("refuses another team's folder to a user not in it, and writes nothing; a platform admin may change it", async () => {
+    await commit(render());
+    const connectAs = (access: Parameters<typeof teamAccess>[0]) =>
+      createConnectServiceAction({ repository, ...teamAccess(access) }).handler(
+        createMockActionContext({
+          workspacePath,
+          input: {
+            gitopsPath: dir,
+            secretName: 'orders-db-connection',
+            targetPath: 'gitops',
+          },
+        }),
+      );
+
+    await expect(connectAs({ teams: ['orders-team'] })).rejects.toThrow(
+      "payment-service cannot load Secret orders-db-connection: you may not write payments-team's files in the GitOps repository: you are not a member of group:default/payments-team",
+    );
+    expect(fs.readdirSync(workspacePath)).toEqual([]);
+
+    await connectAs({ teams: [], admin: true });
+    expect(parse(written()).spec.template.spec.containers[0].envFrom).toEqual([
+      { secretRef: { name: 'orders-db-connection' } },
+    ]);
+  });
+
+  it("refuses a folder whose Deployment carries another team's owner label, even to a platform admin", async () => {
+    // A folder in payments-team's place holding orders-team's Deployment.
+    await commit(
+      render().map(f => ({
+        ...f,
+        content: f.content.replace(
+          /causeway\.dev\/owner: payments-team/g,
+          'causeway.dev/owner: orders-team',
+        ),
+      })),
+    );
+    const connect = createConnectServiceAction({
+      repository,
+      ...teamAccess({ teams: ['payments-team'], admin: true }),
+    });
+
+    await expect(
+      connect.handler(
+        createMockActionContext({
+          workspacePath,
+          input: {
+            gitopsPath: dir,
+            secretName: 'payments-db-connection',
+            targetPath: 'gitops',
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      `${file} in the GitOps repository is not payments-team's: its Deployment payment-service has causeway.dev/owner: "orders-team"`,
+    );
+    expect(fs.readdirSync(workspacePath)).toEqual([]);
+  });
+
   it('refuses a deployment.yaml that is not a Deployment, or that the change would leave invalid', async () => {
     await commit([{ path: file, content: 'kind: Service\n' }]);
     await expect(run({ secretName: 'payments-db-connection' })).rejects.toThrow(
@@ -178,11 +240,11 @@ describe('gitops:service:connect', () => {
       {
         path: file,
         content:
-          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-service\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n        - image: x\n',
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-service\n  labels:\n    causeway.dev/owner: payments-team\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n        - image: x\n',
       },
     ]);
     await expect(run({ secretName: 'payments-db-connection' })).rejects.toThrow(
-      /The rendered manifests are invalid: Deployment payment-service in apps\/production\/payments\/payment-service\/deployment.yaml: \/spec\/template\/spec\/containers\/0 must have required property name/,
+      /The rendered manifests are invalid: Deployment payment-service in apps\/production\/payments-team\/payment-service\/deployment.yaml: \/spec\/template\/spec\/containers\/0 must have required property name/,
     );
     expect(fs.readdirSync(workspacePath)).toEqual([]);
   });

@@ -5,16 +5,16 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  assertFolderOwnedBy,
   KUBERNETES_NAME,
   KubernetesObject,
+  parseServiceDir,
   validateManifests,
 } from '@causeway/plugin-gitops-common';
 import { GitOpsRepository } from '@causeway/plugin-gitops-node';
 import { Document, isMap, isSeq, parseAllDocuments } from 'yaml';
 import { examples } from './connectService.examples';
-
-/** apps/ENVIRONMENT/NAMESPACE/NAME, as gitopsLayout.serviceDir writes it. */
-const SERVICE_DIR = /^apps\/[a-z0-9-]+\/[a-z0-9-]+\/([a-z0-9-]+)$/;
+import { assertMayWriteForTeam, TeamAccess } from './teamAccess';
 
 /**
  * Adds `secretRef: { name }` to the envFrom of the Deployment's first
@@ -51,11 +51,14 @@ function addEnvFrom(doc: Document, secretName: string): boolean {
  * deployment.yaml from the GitOps repository, adds the Secret to the first
  * container's envFrom, validates the Deployment and writes the file into the
  * workspace for gitops:publish. Nothing is written when the service loads
- * the Secret already.
+ * the Secret already. Only the folder's team (its namespace, which its
+ * manifests' owner label must name) and platform admins may change it.
  */
-export function createConnectServiceAction(options: {
-  repository: GitOpsRepository;
-}) {
+export function createConnectServiceAction(
+  options: {
+    repository: GitOpsRepository;
+  } & TeamAccess,
+) {
   return createTemplateAction({
     id: 'gitops:service:connect',
     description:
@@ -68,7 +71,7 @@ export function createConnectServiceAction(options: {
           z
             .string()
             .describe(
-              "The service's folder in the GitOps repository (its causeway.dev/gitops-path annotation), e.g. apps/production/payments/payment-service",
+              "The service's folder in the GitOps repository as causeway:service:preflight resolved it, e.g. apps/production/payments-team/payment-service",
             ),
         secretName: z =>
           z
@@ -106,7 +109,7 @@ export function createConnectServiceAction(options: {
       // The scaffolder does not apply zod defaults, hence the fallback.
       const { secretName, targetPath = 'gitops' } = ctx.input;
       const gitopsPath = ctx.input.gitopsPath.replace(/\/+$/, '');
-      const folder = SERVICE_DIR.exec(gitopsPath);
+      const folder = parseServiceDir(gitopsPath);
       if (!folder) {
         throw new InputError(
           `gitopsPath: ${JSON.stringify(
@@ -121,8 +124,13 @@ export function createConnectServiceAction(options: {
           )} must be lowercase letters, digits and '-', starting and ending with a letter or digit`,
         );
       }
-      const service = ctx.input.service ?? folder[1];
+      const service = ctx.input.service ?? folder.name;
       const file = `${gitopsPath}/deployment.yaml`;
+      await assertMayWriteForTeam(options, ctx, {
+        owner: folder.namespace,
+        namespace: folder.namespace,
+        what: `${service} cannot load Secret ${secretName}`,
+      });
 
       const { files, commitSha } = await options.repository.snapshot(
         gitopsPath,
@@ -154,6 +162,8 @@ export function createConnectServiceAction(options: {
           })`,
         );
       }
+      // What the path says must be what the manifests say.
+      assertFolderOwnedBy(gitopsPath, folder.namespace, files);
 
       ctx.output('file', file);
       ctx.output('changed', changed);

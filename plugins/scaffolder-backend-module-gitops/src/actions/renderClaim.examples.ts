@@ -14,7 +14,7 @@ export const examples: TemplateExample[] = [
           input: {
             kind: 'PostgreSQLInstance',
             name: 'payments-db',
-            namespace: 'payments',
+            namespace: 'payments-team',
             environment: 'production',
             owner: 'payments-team',
             service: 'payment-service',
@@ -38,7 +38,7 @@ export const examples: TemplateExample[] = [
           input: {
             kind: 'KafkaTopic',
             name: 'order-events',
-            namespace: 'orders',
+            namespace: 'orders-team',
             environment: 'production',
             owner: 'orders-team',
             parameters: { partitions: 12 },

@@ -6,12 +6,13 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { parse } from 'yaml';
 import { loadPlatformApis } from '@causeway/plugin-gitops-node';
 import { createRenderClaimAction } from './renderClaim';
+import { teamAccess } from './__testUtils__/teamAccess';
 
 const logger = mockServices.logger.mock();
 const input = {
   kind: 'RedisCache',
   name: 'payments-cache',
-  namespace: 'payments',
+  namespace: 'payments-team',
   environment: 'production',
   owner: 'payments-team',
   service: 'payment-service',
@@ -22,6 +23,9 @@ const input = {
 describe('gitops:claim:render', () => {
   let workspacePath: string;
   let action: ReturnType<typeof createRenderClaimAction>;
+  let claimAs: (
+    access: Parameters<typeof teamAccess>[0],
+  ) => ReturnType<typeof createRenderClaimAction>;
 
   beforeAll(async () => {
     // The repository's own platform APIs.
@@ -29,13 +33,16 @@ describe('gitops:claim:render', () => {
       path.resolve(__dirname, '../../../../platform/apis'),
       logger,
     );
-    action = createRenderClaimAction({
-      apis,
-      gitops: {
-        repoURL: 'https://git.example.com/platform/gitops.git',
-        branch: 'main',
-      },
-    });
+    claimAs = access =>
+      createRenderClaimAction({
+        apis,
+        gitops: {
+          repoURL: 'https://git.example.com/platform/gitops.git',
+          branch: 'main',
+        },
+        ...teamAccess(access),
+      });
+    action = claimAs({ teams: ['payments-team'] });
   });
   beforeEach(() => {
     workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'claim-'));
@@ -47,7 +54,7 @@ describe('gitops:claim:render', () => {
     await action.handler(ctx);
 
     const file =
-      'infrastructure/production/payments/rediscache-payments-cache.yaml';
+      'infrastructure/production/payments-team/rediscache-payments-cache.yaml';
     const claim = parse(
       fs.readFileSync(path.join(workspacePath, 'gitops', file), 'utf8'),
     );
@@ -63,6 +70,41 @@ describe('gitops:claim:render', () => {
       'connectionSecretName',
       'payments-cache-connection',
     );
+  });
+
+  it("refuses a claim in another team's namespace, or for a team the user is not in; a platform admin may claim for any team", async () => {
+    const claim = (
+      claimer: ReturnType<typeof createRenderClaimAction>,
+      request: Partial<typeof input>,
+    ) =>
+      claimer.handler(
+        createMockActionContext({
+          workspacePath,
+          input: { ...input, ...request },
+        }),
+      );
+
+    await expect(
+      claim(action, { namespace: 'orders-team' }),
+    ).rejects.toThrow(
+      'Cannot claim RedisCache payments-cache: namespace "orders-team" is not payments-team\'s',
+    );
+    await expect(
+      claim(action, { owner: 'orders-team', namespace: 'orders-team' }),
+    ).rejects.toThrow(
+      "Cannot claim RedisCache payments-cache: you may not write orders-team's files in the GitOps repository: you are not a member of group:default/orders-team",
+    );
+    expect(fs.readdirSync(workspacePath)).toEqual([]);
+
+    await claim(claimAs({ teams: [], admin: true }), {
+      owner: 'orders-team',
+      namespace: 'orders-team',
+    });
+    expect(
+      fs.readdirSync(
+        path.join(workspacePath, 'gitops/infrastructure/production'),
+      ),
+    ).toEqual(['orders-team']);
   });
 
   it('refuses parameters outside the API schema and writes nothing', async () => {

@@ -5,17 +5,21 @@ import {
   PlatformApi,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderClaim.examples';
+import { assertMayWriteForTeam, TeamAccess } from './teamAccess';
 import { writeManifests } from './writeManifests';
 
 /**
  * gitops:claim:render: writes a Crossplane claim for one of the platform's
  * APIs into the workspace for gitops:publish, checked against the API's own
- * CompositeResourceDefinition schema.
+ * CompositeResourceDefinition schema. Only the owning team's members (and
+ * platform admins) may, and only in the team's namespace.
  */
-export function createRenderClaimAction(options: {
-  apis: PlatformApi[];
-  gitops: GitOpsSource;
-}) {
+export function createRenderClaimAction(
+  options: {
+    apis: PlatformApi[];
+    gitops: GitOpsSource;
+  } & TeamAccess,
+) {
   return createTemplateAction({
     id: 'gitops:claim:render',
     description:
@@ -57,6 +61,11 @@ export function createRenderClaimAction(options: {
     },
     async handler(ctx) {
       const { targetPath = 'gitops', parameters = {}, ...request } = ctx.input;
+      await assertMayWriteForTeam(options, ctx, {
+        owner: request.owner,
+        namespace: request.namespace,
+        what: `Cannot claim ${request.kind} ${request.name}`,
+      });
       const files = buildClaim({ ...request, parameters }, options.apis, {
         gitops: options.gitops,
       });

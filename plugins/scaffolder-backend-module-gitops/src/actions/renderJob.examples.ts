@@ -16,7 +16,7 @@ export const examples: TemplateExample[] = [
             owner: 'billing-team',
             system: 'billing-system',
             environment: 'production',
-            namespace: 'billing',
+            namespace: 'billing-team',
             image:
               'registry.example.com/billing/invoice-export@sha256:7c4e2a1f9b8d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e',
             schedule: '30 2 * * *',
@@ -50,7 +50,7 @@ export const examples: TemplateExample[] = [
             name: 'cache-cleanup',
             owner: 'platform-team',
             environment: 'staging',
-            namespace: 'platform',
+            namespace: 'platform-team',
             image: 'registry.example.com/platform/cache-cleanup:3.1.0',
             allowImageTag: true,
             schedule: '@hourly',

@@ -6,6 +6,7 @@ import { defaultPlatformPolicy } from '@causeway/plugin-gitops-common';
 import { parse } from 'yaml';
 import { examples } from './renderJob.examples';
 import { createRenderJobAction } from './renderJob';
+import { teamAccess } from './__testUtils__/teamAccess';
 
 const action = createRenderJobAction({
   policy: defaultPlatformPolicy,
@@ -13,12 +14,14 @@ const action = createRenderJobAction({
     repoURL: 'https://git.example.com/platform/gitops.git',
     branch: 'main',
   },
+  // The teams of the input below and of the examples.
+  ...teamAccess({ teams: ['billing-team', 'platform-team'] }),
 });
 const input = {
   name: 'invoice-export',
   owner: 'billing-team',
   environment: 'production',
-  namespace: 'billing',
+  namespace: 'billing-team',
   image: `registry.example.com/billing/invoice-export@sha256:${'d4'.repeat(
     32,
   )}`,
@@ -26,7 +29,7 @@ const input = {
   timeZone: 'Europe/London',
   targetPath: 'gitops',
 };
-const dir = 'apps/production/billing/invoice-export';
+const dir = 'apps/production/billing-team/invoice-export';
 
 describe('gitops:job:render', () => {
   let workspacePath: string;

@@ -7,18 +7,22 @@ import {
   PlatformPolicy,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderJob.examples';
+import { TeamAccess } from './teamAccess';
 import { writeWorkload } from './writeManifests';
 
 /**
  * gitops:job:render: turns a few typed inputs into a scheduled job's
  * validated CronJob, its companions and Argo CD Application, written into the
  * workspace (under `targetPath`) for gitops:publish. Nothing is written when
- * any input or rendered object is invalid.
+ * any input or rendered object is invalid, or when the caller may not write
+ * for the job's team.
  */
-export function createRenderJobAction(options: {
-  policy: PlatformPolicy;
-  gitops: GitOpsSource;
-}) {
+export function createRenderJobAction(
+  options: {
+    policy: PlatformPolicy;
+    gitops: GitOpsSource;
+  } & TeamAccess,
+) {
   return createTemplateAction({
     id: 'gitops:job:render',
     description:
@@ -53,15 +57,19 @@ export function createRenderJobAction(options: {
         policy: options.policy,
         gitops: options.gitops,
       });
-      await writeWorkload(ctx, {
-        targetPath,
-        spec,
-        files,
-        warnings,
-        description: `the job ${spec.name} (${spec.schedule}${
-          spec.timeZone ? ` ${spec.timeZone}` : ''
-        })`,
-      });
+      await writeWorkload(
+        ctx,
+        {
+          targetPath,
+          spec,
+          files,
+          warnings,
+          description: `the job ${spec.name} (${spec.schedule}${
+            spec.timeZone ? ` ${spec.timeZone}` : ''
+          })`,
+        },
+        options,
+      );
     },
   });
 }

@@ -16,7 +16,7 @@ export const examples: TemplateExample[] = [
             owner: 'payments-team',
             system: 'checkout-system',
             environment: 'production',
-            namespace: 'payments',
+            namespace: 'payments-team',
             image:
               'registry.example.com/payments/payment-service@sha256:2f1b6c1e7c5d4b0a9e8f7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a49382',
             port: 8080,
@@ -29,7 +29,7 @@ export const examples: TemplateExample[] = [
                 property: 'api-key',
               },
             ],
-            callers: [{ namespace: 'orders', app: 'order-service' }],
+            callers: [{ namespace: 'orders-team', app: 'order-service' }],
             ingressHost: 'payments.example.com',
           },
         },
@@ -38,7 +38,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Render a batch service in a namespace that does not exist yet, accepting an image by tag',
+      'Render a batch service in a team namespace that does not exist yet, accepting an image by tag',
     example: yaml.stringify({
       steps: [
         {
@@ -48,7 +48,7 @@ export const examples: TemplateExample[] = [
             name: 'invoice-exporter',
             owner: 'orders-team',
             environment: 'staging',
-            namespace: 'invoicing',
+            namespace: 'orders-team',
             newNamespace: true,
             image: 'registry.example.com/orders/invoice-exporter:1.2.0',
             allowImageTag: true,

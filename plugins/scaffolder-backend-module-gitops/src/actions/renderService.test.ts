@@ -5,19 +5,23 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { defaultPlatformPolicy } from '@causeway/plugin-gitops-common';
 import { parse } from 'yaml';
 import { createRenderServiceAction } from './renderService';
+import { teamAccess } from './__testUtils__/teamAccess';
 
-const action = createRenderServiceAction({
-  policy: defaultPlatformPolicy,
-  gitops: {
-    repoURL: 'https://git.example.com/platform/gitops.git',
-    branch: 'main',
-  },
-});
+const renderAs = (access: Parameters<typeof teamAccess>[0]) =>
+  createRenderServiceAction({
+    policy: defaultPlatformPolicy,
+    gitops: {
+      repoURL: 'https://git.example.com/platform/gitops.git',
+      branch: 'main',
+    },
+    ...teamAccess(access),
+  });
+const action = renderAs({ teams: ['payments-team'] });
 const input = {
   name: 'payment-service',
   owner: 'payments-team',
   environment: 'production',
-  namespace: 'payments',
+  namespace: 'payments-team',
   image: `registry.example.com/payments/payment-service@sha256:${'c3'.repeat(
     32,
   )}`,
@@ -37,7 +41,7 @@ describe('gitops:service:render', () => {
     const ctx = createMockActionContext({ workspacePath, input: input as any });
     await action.handler(ctx);
 
-    const dir = 'apps/production/payments/payment-service';
+    const dir = 'apps/production/payments-team/payment-service';
     expect(ctx.output).toHaveBeenCalledWith('serviceDir', dir);
     const deployment = parse(
       fs.readFileSync(
@@ -58,6 +62,34 @@ describe('gitops:service:render', () => {
       'service.yaml',
       'servicemonitor.yaml',
     ]);
+  });
+
+  it("refuses to render for a team the user is not in, or in another team's namespace; a platform admin may render for any team", async () => {
+    const render = (
+      renderer: ReturnType<typeof createRenderServiceAction>,
+      values: Partial<typeof input>,
+    ) =>
+      renderer.handler(
+        createMockActionContext({
+          workspacePath,
+          input: { ...input, ...values } as any,
+        }),
+      );
+
+    await expect(
+      render(renderAs({ teams: ['orders-team'] }), {}),
+    ).rejects.toThrow(
+      "Cannot render payment-service: you may not write payments-team's files in the GitOps repository: you are not a member of group:default/payments-team, and only platform admins may write for any team",
+    );
+    await expect(render(action, { namespace: 'orders-team' })).rejects.toThrow(
+      'Cannot render payment-service: namespace "orders-team" is not payments-team\'s',
+    );
+    expect(fs.readdirSync(workspacePath)).toEqual([]);
+
+    await render(renderAs({ teams: [], admin: true }), {});
+    expect(
+      fs.readdirSync(path.join(workspacePath, 'gitops/apps/production')),
+    ).toEqual(['payments-team']);
   });
 
   it('reports an image accepted by tag as a warning', async () => {

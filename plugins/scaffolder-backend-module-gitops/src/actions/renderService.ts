@@ -6,18 +6,22 @@ import {
   PlatformPolicy,
 } from '@causeway/plugin-gitops-common';
 import { examples } from './renderService.examples';
+import { TeamAccess } from './teamAccess';
 import { writeWorkload } from './writeManifests';
 
 /**
  * gitops:service:render: turns a few typed inputs into a service's validated
  * Kubernetes manifests and Argo CD Application, written into the workspace
  * (under `targetPath`) for gitops:publish. Nothing is written when any input
- * or rendered object is invalid.
+ * or rendered object is invalid, or when the caller may not write for the
+ * service's team.
  */
-export function createRenderServiceAction(options: {
-  policy: PlatformPolicy;
-  gitops: { repoURL: string; branch: string };
-}) {
+export function createRenderServiceAction(
+  options: {
+    policy: PlatformPolicy;
+    gitops: { repoURL: string; branch: string };
+  } & TeamAccess,
+) {
   return createTemplateAction({
     id: 'gitops:service:render',
     description:
@@ -52,13 +56,11 @@ export function createRenderServiceAction(options: {
         policy: options.policy,
         gitops: options.gitops,
       });
-      await writeWorkload(ctx, {
-        targetPath,
-        spec,
-        files,
-        warnings,
-        description: spec.name,
-      });
+      await writeWorkload(
+        ctx,
+        { targetPath, spec, files, warnings, description: spec.name },
+        options,
+      );
     },
   });
 }

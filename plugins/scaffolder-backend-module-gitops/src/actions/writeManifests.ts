@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import {
   gitopsLayout,
   ManifestFile,
   manifestFileContents,
   validateManifests,
 } from '@causeway/plugin-gitops-common';
+import { assertMayWriteForTeam, TeamAccess } from './teamAccess';
 
 /**
  * Writes rendered objects into the workspace folder gitops:publish reads,
@@ -27,25 +31,38 @@ export async function writeManifests(
 
 /**
  * What the render actions share once they have built a workload's files:
- * validate them all, write them only then, and report the folder, the files
- * and the warnings as the action's outputs.
+ * check that the caller may write for its team, validate them all, write
+ * them only then, and report the folder, the files and the warnings as the
+ * action's outputs.
  */
 export async function writeWorkload(
   ctx: {
     workspacePath: string;
+    getInitiatorCredentials(): Promise<BackstageCredentials>;
     logger: { info(message: string): void; warn(message: string): void };
     output(name: 'serviceDir' | 'files' | 'warnings', value: any): void;
   },
   workload: {
     targetPath: string;
-    spec: { name: string; namespace: string; environment: string };
+    spec: {
+      name: string;
+      owner: string;
+      namespace: string;
+      environment: string;
+    };
     files: ManifestFile[];
     warnings: string[];
     /** e.g. "refund-api" or "the job invoice-export (30 2 * * *)" */
     description: string;
   },
+  access: TeamAccess,
 ): Promise<void> {
   const { spec, files, warnings } = workload;
+  await assertMayWriteForTeam(access, ctx, {
+    owner: spec.owner,
+    namespace: spec.namespace,
+    what: `Cannot render ${workload.description}`,
+  });
   validateManifests(files);
   await writeManifests(ctx.workspacePath, workload.targetPath, files);
   warnings.forEach(warning => ctx.logger.warn(warning));

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -12,16 +16,77 @@ import {
   TASK_TRAILER,
 } from '@causeway/plugin-gitops-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { gitopsServiceUpdatePermission } from '@causeway/plugin-gitops-common';
+import {
+  buildServiceManifests,
+  defaultPlatformPolicy,
+  GITOPS_PATH_ANNOTATION,
+  gitopsServiceUpdatePermission,
+  manifestFileContents,
+  parseServiceSpec,
+} from '@causeway/plugin-gitops-common';
 import { createPreflightAction } from './preflight';
 
 const logger = mockServices.logger.mock();
-const entity = (kind: string, name: string, spec: object = {}) => ({
+const entity = (
+  kind: string,
+  name: string,
+  spec: object = {},
+  annotations: Record<string, string> = {},
+) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind,
-  metadata: { name, namespace: 'default' },
+  metadata: { name, namespace: 'default', annotations },
   spec,
 });
+const service = (name: string, owner: string, gitopsPath: string) =>
+  entity(
+    'Component',
+    name,
+    { type: 'service', owner },
+    { [GITOPS_PATH_ANNOTATION]: gitopsPath },
+  );
+
+/** A service's files as gitops:service:render writes them. */
+const serviceFiles = (name: string, owner: string) =>
+  manifestFileContents(
+    buildServiceManifests(
+      parseServiceSpec(
+        {
+          name,
+          owner,
+          environment: 'production',
+          namespace: owner,
+          image: `registry.example.com/${name}@sha256:${'c3'.repeat(32)}`,
+          port: 8080,
+          tier: 'standard',
+        },
+        defaultPlatformPolicy,
+      ).spec,
+      {
+        policy: defaultPlatformPolicy,
+        gitops: { repoURL: 'https://git.example.com/gitops', branch: 'main' },
+      },
+    ),
+  );
+
+/** The permission policy's answers for a member of a team: update what it owns, nothing for any team. */
+const memberPermissions = () =>
+  mockServices.permissions.mock({
+    authorize: async requests =>
+      requests.map(r => ({
+        result:
+          r.permission.name === gitopsServiceUpdatePermission.name
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      })),
+  });
+const memberOf = (...teams: string[]) =>
+  mockServices.userInfo({
+    ownershipEntityRefs: [
+      'user:default/mock',
+      ...teams.map(team => `group:default/${team}`),
+    ],
+  });
 
 describe('causeway:service:preflight', () => {
   let root: string;
@@ -30,9 +95,25 @@ describe('causeway:service:preflight', () => {
   const catalog = catalogServiceMock({
     entities: [
       entity('Group', 'payments-team'),
+      entity('Group', 'orders-team'),
       entity('User', 'alice'),
       entity('System', 'checkout-system'),
-      entity('Component', 'payment-service', { owner: 'payments-team' }),
+      service(
+        'payment-service',
+        'payments-team',
+        'apps/production/payments-team/payment-service',
+      ),
+      // Registered by orders-team, naming payments-team's folder.
+      service(
+        'decoy-api',
+        'orders-team',
+        'apps/production/payments-team/payment-service',
+      ),
+      service(
+        'relabelled-api',
+        'payments-team',
+        'apps/production/payments-team/relabelled-api',
+      ),
     ],
   });
 
@@ -52,13 +133,27 @@ describe('causeway:service:preflight', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  /** Commits files to the GitOps repository, as a task's run if one is named. */
+  const seed = (
+    files: Array<{ path: string; content: string }>,
+    taskId?: string,
+  ) =>
+    repository.publish({
+      files,
+      message: 'Seed',
+      author: { name: 'a', email: 'a@b.c' },
+      ...(taskId ? { taskId } : {}),
+    });
+
   const action = (
     sourceHost: any = { type: 'local' },
-    permissions = mockServices.permissions(),
+    permissions: PermissionsService = memberPermissions(),
+    userInfo: UserInfoService = memberOf('payments-team'),
   ) =>
     createPreflightAction({
       catalog,
       permissions,
+      userInfo,
       repository,
       host,
       sourceHost,
@@ -91,6 +186,7 @@ describe('causeway:service:preflight', () => {
       repoVisibility: 'private',
       image: 'registry.example.com/refund-api',
       gitopsRepoUrl: repository.displayUrl,
+      newNamespace: true,
     });
   });
 
@@ -243,6 +339,137 @@ describe('causeway:service:preflight', () => {
       ],
       expect.anything(),
     );
+  });
+
+  it("refuses a new workload for a team the user is not in, or in another team's namespace; a platform admin may create one for any team", async () => {
+    const input = {
+      name: 'refund-api',
+      owner: 'group:default/payments-team',
+      environment: 'production',
+      namespace: 'payments-team',
+    };
+    await expect(
+      action(undefined, memberPermissions(), memberOf('orders-team')).handler(
+        createMockActionContext<any>({ input }),
+      ),
+    ).rejects.toThrow(
+      'Cannot create refund-api: owner: you may create workloads only for your own teams, and you are not a member of group:default/payments-team; a platform admin may create it for that team',
+    );
+    await expect(
+      action().handler(
+        createMockActionContext<any>({
+          input: { ...input, namespace: 'orders-team' },
+        }),
+      ),
+    ).rejects.toThrow(
+      "Cannot create refund-api: namespace: orders-team is not the namespace of group:default/payments-team: a team's workloads run in the namespace named after it, payments-team",
+    );
+
+    const admin = mockServices.permissions({ result: AuthorizeResult.ALLOW });
+    const ctx = createMockActionContext<any>({ input });
+    await action(undefined, admin, memberOf('platform-admins')).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('ownerName', 'payments-team');
+  });
+
+  it("resolves the changed service's folder on the server: apps/ENVIRONMENT/OWNER/NAME, its manifests its owner's", async () => {
+    await seed(serviceFiles('payment-service', 'payments-team'));
+    const ctx = createMockActionContext<any>({
+      input: {
+        name: 'payments-cache',
+        kind: 'Resource',
+        owner: 'group:default/payments-team',
+        sourceRepository: false,
+        changes: 'component:default/payment-service',
+      },
+    });
+
+    await action().handler(ctx);
+
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs).toMatchObject({
+      gitopsPath: 'apps/production/payments-team/payment-service',
+      environment: 'production',
+      namespace: 'payments-team',
+    });
+  });
+
+  it("refuses an entity whose gitops-path annotation names another team's folder, naming the entity, the annotation and its own folder", async () => {
+    await seed(serviceFiles('payment-service', 'payments-team'));
+    const ctx = createMockActionContext<any>({
+      input: {
+        name: 'decoy-db',
+        kind: 'Resource',
+        owner: 'group:default/orders-team',
+        sourceRepository: false,
+        changes: 'component:default/decoy-api',
+      },
+    });
+
+    // orders-team owns the decoy, so the policy lets them change it.
+    await expect(
+      action(undefined, memberPermissions(), memberOf('orders-team')).handler(
+        ctx,
+      ),
+    ).rejects.toThrow(
+      'Cannot create decoy-db: changes: component:default/decoy-api: its causeway.dev/gitops-path annotation "apps/production/payments-team/payment-service" is not its folder: decoy-api, owned by orders-team, lives in apps/production/orders-team/decoy-api',
+    );
+    expect(ctx.output).not.toHaveBeenCalled();
+  });
+
+  it("refuses a folder whose manifests carry another team's owner label", async () => {
+    await seed(
+      serviceFiles('relabelled-api', 'orders-team').map(f => ({
+        ...f,
+        path: f.path.replace('/orders-team/', '/payments-team/'),
+      })),
+    );
+
+    await expect(
+      action().handler(
+        createMockActionContext<any>({
+          input: {
+            name: 'relabelled-db',
+            kind: 'Resource',
+            owner: 'group:default/payments-team',
+            sourceRepository: false,
+            changes: 'component:default/relabelled-api',
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      `Cannot create relabelled-db: changes: apps/production/payments-team/relabelled-api/deployment.yaml in the GitOps repository is not payments-team's: its Deployment relabelled-api has causeway.dev/owner: "orders-team"`,
+    );
+  });
+
+  it("writes a team's namespace folder only when it is new, or when its own run made it before the backend died", async () => {
+    const newNamespace = async (taskId: string) => {
+      const ctx = createMockActionContext<any>({
+        input: {
+          name: 'refund-api',
+          owner: 'payments-team',
+          environment: 'production',
+          namespace: 'payments-team',
+        },
+        task: { id: taskId },
+      });
+      await action().handler(ctx);
+      return Object.fromEntries((ctx.output as jest.Mock).mock.calls)
+        .newNamespace;
+    };
+    expect(await newNamespace('task-1')).toBe(true);
+
+    await seed(
+      [
+        {
+          path: 'apps/production/payments-team/_namespace/namespace.yaml',
+          content: 'kind: Namespace\n',
+        },
+      ],
+      'task-1',
+    );
+
+    expect(await newNamespace('task-1')).toBe(true);
+    expect(await newNamespace('task-2')).toBe(false);
   });
 
   it('refuses a name that is not a Kubernetes name', async () => {

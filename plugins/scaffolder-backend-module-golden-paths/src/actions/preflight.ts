@@ -1,17 +1,26 @@
 import {
   CompoundEntityRef,
+  Entity,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  assertFolderOwnedBy,
+  GITOPS_PATH_ANNOTATION,
   gitopsLayout,
   gitopsServiceUpdatePermission,
   KUBERNETES_NAME,
+  mayWriteForTeam,
+  ServiceFolder,
+  serviceFolderOf,
 } from '@causeway/plugin-gitops-common';
 import {
   GitOpsRepository,
@@ -38,11 +47,58 @@ function ref(
   }
 }
 
-/** Whether the task has a GitOps commit of its own that is not reverted. */
-async function ownCommit(repository: GitOpsRepository, taskId: string) {
+/** The task's own GitOps commits that are not reverted. */
+async function ownCommits(repository: GitOpsRepository, taskId: string) {
   const commits = await repository.commitsOfTask(taskId);
   const reverted = new Set(commits.map(c => c.reverts));
-  return commits.some(c => !c.reverts && !reverted.has(c.sha));
+  return commits.filter(c => !c.reverts && !reverted.has(c.sha));
+}
+
+/**
+ * Whether a new workload's run writes its team's namespace folder (quota,
+ * limits, RoleBinding): only when there is none yet, or when this very run
+ * created it before the backend died and the run resumed. An existing one
+ * holds reviewed changes that defaults must not overwrite.
+ */
+async function isNewNamespace(
+  repository: GitOpsRepository,
+  taskId: string,
+  dir: string,
+): Promise<boolean> {
+  const { files } = await repository.snapshot(dir);
+  if (files.length === 0) return true;
+  return (await ownCommits(repository, taskId)).some(c =>
+    c.files.some(file => file.startsWith(`${dir}/`)),
+  );
+}
+
+/**
+ * The folder of the entity a run changes, as the server resolves it (see
+ * serviceFolderOf), once its manifests say they are its owner's.
+ */
+async function resolveChangedFolder(
+  repository: GitOpsRepository,
+  entity: Entity,
+): Promise<ServiceFolder> {
+  const owner =
+    typeof entity.spec?.owner === 'string'
+      ? parseEntityRef(entity.spec.owner, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        })
+      : undefined;
+  const folder = serviceFolderOf({
+    ref: stringifyEntityRef(entity),
+    name: entity.metadata.name,
+    ownerName:
+      owner?.kind.toLocaleLowerCase('en-US') === 'group'
+        ? owner.name
+        : undefined,
+    gitopsPath: entity.metadata.annotations?.[GITOPS_PATH_ANNOTATION],
+  });
+  const { files } = await repository.snapshot(folder.gitopsPath);
+  assertFolderOwnedBy(folder.gitopsPath, folder.namespace, files);
+  return folder;
 }
 
 /**
@@ -55,6 +111,7 @@ async function ownCommit(repository: GitOpsRepository, taskId: string) {
 export function createPreflightAction(options: {
   catalog: CatalogService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   repository: GitOpsRepository;
   host: LocalGitHost;
   sourceHost: SourceHostConfig;
@@ -92,7 +149,7 @@ export function createPreflightAction(options: {
             .string()
             .optional()
             .describe(
-              'An existing entity whose GitOps files the run changes (e.g. the service a claim is added to): the user must be allowed gitops.service.update on it',
+              'An existing entity whose GitOps files the run changes (e.g. the service a claim is added to): the user must be allowed gitops.service.update on it, and its folder is resolved here (outputs gitopsPath, environment, namespace)',
             ),
       },
       output: {
@@ -127,6 +184,31 @@ export function createPreflightAction(options: {
             .describe("publish:github's repoVisibility, from the config"),
         image: z => z.string().describe('The image repository CI pushes to'),
         gitopsRepoUrl: z => z.string(),
+        newNamespace: z =>
+          z
+            .boolean()
+            .describe(
+              "Whether the owner's namespace folder is new, so the render writes it (an existing one is left as reviewed)",
+            ),
+        gitopsPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "With changes: the changed entity's folder, apps/ENVIRONMENT/OWNER/NAME, resolved from the catalog and checked against its manifests' owner label",
+            ),
+        environment: z =>
+          z
+            .string()
+            .optional()
+            .describe("With changes: the changed entity's environment"),
+        namespace: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "With changes: the changed entity's namespace, its owner's",
+            ),
       },
     },
     async handler(ctx) {
@@ -144,6 +226,9 @@ export function createPreflightAction(options: {
       const ownerRef = ref(owner, 'group', 'owner');
       const systemRef = system ? ref(system, 'system', 'system') : undefined;
       const candidates = NAMED_KINDS.map(k => `${k}:default/${name}`);
+      const changed = ctx.input.changes
+        ? stringifyEntityRef(ref(ctx.input.changes, 'component', 'changes'))
+        : undefined;
       const refs = [
         stringifyEntityRef(ownerRef),
         ...(systemRef ? [stringifyEntityRef(systemRef)] : []),
@@ -152,16 +237,33 @@ export function createPreflightAction(options: {
 
       const credentials = await ctx.getInitiatorCredentials();
       // One catalog round trip, as the user: they must be able to see them.
-      const { items } = await catalog.getEntitiesByRefs(
+      const { items: found } = await catalog.getEntitiesByRefs(
         {
-          entityRefs: refs,
-          fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner'],
+          entityRefs: changed ? [...refs, changed] : refs,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+            'spec.owner',
+          ],
         },
         { credentials },
       );
+      const items = found.slice(0, refs.length);
+      const changedEntity = changed ? found[refs.length] : undefined;
       const [ownerEntity, systemEntity] = items;
       if (ownerEntity?.kind !== 'Group') {
         problems.push(`owner: ${refs[0]} is not a group in the catalog`);
+      } else if (
+        // A change to an existing entity is its owners' (the permission
+        // below); a new one must be owned by a team of the user's.
+        !changed &&
+        !(await mayWriteForTeam(refs[0], credentials, options))
+      ) {
+        problems.push(
+          `owner: you may create workloads only for your own teams, and you are not a member of ${refs[0]}; a platform admin may create it for that team`,
+        );
       }
       if (systemRef && systemEntity?.kind !== 'System') {
         problems.push(`system: ${refs[1]} is not a system in the catalog`);
@@ -203,25 +305,30 @@ export function createPreflightAction(options: {
           );
         }
       }
-      if (
-        kind === 'Component' &&
-        ctx.input.environment &&
-        ctx.input.namespace
-      ) {
-        const dir = gitopsLayout.serviceDir(
-          ctx.input.environment,
-          ctx.input.namespace,
-          name,
-        );
+      let newNamespace = false;
+      const { environment, namespace } = ctx.input;
+      if (kind === 'Component' && environment && namespace) {
+        if (namespace !== ownerRef.name) {
+          problems.push(
+            `namespace: ${namespace} is not the namespace of ${refs[0]}: a team's workloads run in the namespace named after it, ${ownerRef.name}`,
+          );
+        }
+        const dir = gitopsLayout.serviceDir(environment, namespace, name);
         const { files } = await repository.snapshot(dir);
-        if (files.length > 0 && !(await ownCommit(repository, ctx.task.id))) {
+        if (
+          files.length > 0 &&
+          (await ownCommits(repository, ctx.task.id)).length === 0
+        ) {
           problems.push(`name: ${dir} already exists in the GitOps repository`);
         }
-      }
-      if (ctx.input.changes) {
-        const changed = stringifyEntityRef(
-          ref(ctx.input.changes, 'component', 'changes'),
+        newNamespace = await isNewNamespace(
+          repository,
+          ctx.task.id,
+          gitopsLayout.namespaceDir(environment, namespace),
         );
+      }
+      let folder: ServiceFolder | undefined;
+      if (changed) {
         const [decision] = await options.permissions.authorize(
           [{ permission: gitopsServiceUpdatePermission, resourceRef: changed }],
           { credentials },
@@ -230,6 +337,29 @@ export function createPreflightAction(options: {
           problems.push(
             `changes: you may not change ${changed}: only its owners and platform admins may`,
           );
+        } else if (!changedEntity) {
+          problems.push(`changes: ${changed} is not in the catalog`);
+        } else {
+          try {
+            folder = await resolveChangedFolder(repository, changedEntity);
+          } catch (error) {
+            problems.push(`changes: ${(error as Error).message}`);
+          }
+          const changedOwner = changedEntity.spec?.owner;
+          if (
+            folder &&
+            stringifyEntityRef(ownerRef) !==
+              stringifyEntityRef(
+                parseEntityRef(String(changedOwner), {
+                  defaultKind: 'group',
+                  defaultNamespace: 'default',
+                }),
+              )
+          ) {
+            problems.push(
+              `owner: ${refs[0]} does not own ${changed}; what is added to it is its owner's`,
+            );
+          }
         }
       }
       if (problems.length) {
@@ -269,6 +399,12 @@ export function createPreflightAction(options: {
       );
       ctx.output('image', `${options.imageRegistry}/${name}`);
       ctx.output('gitopsRepoUrl', repository.displayUrl);
+      ctx.output('newNamespace', newNamespace);
+      if (folder) {
+        ctx.output('gitopsPath', folder.gitopsPath);
+        ctx.output('environment', folder.environment);
+        ctx.output('namespace', folder.namespace);
+      }
       ctx.logger.info(
         `${name} is free in the catalog${
           newSource ? ', on the source host' : ''

@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { gitopsAnyTeamWritePermission } from '@causeway/plugin-gitops-common';
 import { renderTemplateForm } from '../__testUtils__/renderTemplateForm';
 import { OwnerGroup } from './OwnerGroup';
 import { ownerGroupValidation } from './validation';
@@ -40,6 +42,8 @@ const JANE = [
 
 function renderOwnerField(options: {
   ownershipEntityRefs?: string[];
+  /** Whether the user may write for any team (platform admins); default yes. */
+  anyTeam?: boolean;
   uiOptions?: { notDefault: string[] };
   owner?: string;
 }) {
@@ -73,6 +77,13 @@ function renderOwnerField(options: {
       mockApis.identity({
         userEntityRef: 'user:default/jane',
         ownershipEntityRefs: options.ownershipEntityRefs ?? JANE,
+      }),
+      mockApis.permission({
+        authorize: request =>
+          request.permission.name === gitopsAnyTeamWritePermission.name &&
+          options.anyTeam === false
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
       }),
     ],
     initialState: options.owner ? { owner: options.owner } : undefined,
@@ -135,6 +146,39 @@ describe('CausewayOwnerGroup', () => {
     expect(onCreate).toHaveBeenCalledWith({
       owner: 'group:default/storefront-team',
     });
+  });
+
+  it("offers only the user's own groups to a user who is not a platform admin", async () => {
+    renderOwnerField({
+      ownershipEntityRefs: ['user:default/jane', 'group:default/payments-team'],
+      anyTeam: false,
+    });
+    await waitFor(() =>
+      expect(ownerInput()).toHaveValue('Payments (payments-team)'),
+    );
+
+    await userEvent.clear(ownerInput());
+    await userEvent.click(ownerInput());
+    const offered = within(await screen.findByRole('listbox'))
+      .getAllByRole('option')
+      .map(o => o.textContent);
+    expect(offered).toEqual(['Payments (payments-team)']);
+  });
+
+  it('offers every group to a platform admin', async () => {
+    renderOwnerField({});
+    await waitFor(() => expect(ownerInput()).not.toHaveValue(''));
+
+    await userEvent.clear(ownerInput());
+    await userEvent.click(ownerInput());
+    const offered = within(await screen.findByRole('listbox'))
+      .getAllByRole('option')
+      .map(o => o.textContent);
+    expect(offered).toEqual([
+      'Payments (payments-team)',
+      'Platform administrators (platform-admins)',
+      'storefront-team',
+    ]);
   });
 
   it('refuses an owner that is not a group in the catalog', async () => {

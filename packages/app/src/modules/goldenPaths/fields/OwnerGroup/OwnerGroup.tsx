@@ -3,12 +3,16 @@ import Autocomplete from '@mui/material/Autocomplete';
 import TextField from '@mui/material/TextField';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
+import { gitopsAnyTeamWritePermission } from '@causeway/plugin-gitops-common';
 import { useAsyncValue } from '../../../home/hooks/useAsyncValue';
 import {
   defaultOwnerGroup,
   GroupOption,
   groupLabel,
+  offeredGroups,
   toGroupOption,
 } from './ownerGroups';
 
@@ -34,8 +38,8 @@ const GROUP_FIELDS = [
 ];
 
 /**
- * The owning team: a searchable list of the catalog's Groups, set at first
- * to the signed-in user's own group.
+ * The owning team: a searchable list of the signed-in user's Groups (every
+ * Group for platform admins), set at first to the user's own group.
  */
 export const OwnerGroup = (props: typeof OwnerGroupFieldSchema.TProps) => {
   const {
@@ -50,23 +54,26 @@ export const OwnerGroup = (props: typeof OwnerGroupFieldSchema.TProps) => {
   const notDefault = uiSchema['ui:options']?.notDefault;
   const catalogApi = useApi(catalogApiRef);
   const identityApi = useApi(identityApiRef);
+  const permissionApi = useApi(permissionApiRef);
 
   const load = useCallback(async () => {
-    const [{ items }, identity] = await Promise.all([
+    const [{ items }, identity, anyTeam] = await Promise.all([
       catalogApi.getEntities({
         filter: { kind: 'Group' },
         fields: GROUP_FIELDS,
         order: { field: 'metadata.name', order: 'asc' },
       }),
       identityApi.getBackstageIdentity(),
+      permissionApi.authorize({ permission: gitopsAnyTeamWritePermission }),
     ]);
     return {
       groups: items.map(toGroupOption),
       ownershipEntityRefs: identity.ownershipEntityRefs,
+      anyTeam: anyTeam.result === AuthorizeResult.ALLOW,
     };
-  }, [catalogApi, identityApi]);
+  }, [catalogApi, identityApi, permissionApi]);
   const loaded = useAsyncValue(load);
-  const groups = loaded.status === 'done' ? loaded.value.groups : [];
+  const groups = loaded.status === 'done' ? offeredGroups(loaded.value) : [];
 
   // Offer the user's group once; after that an empty field stays empty.
   const defaulted = useRef(Boolean(formData));

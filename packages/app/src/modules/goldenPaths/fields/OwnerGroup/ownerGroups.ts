@@ -51,6 +51,21 @@ export const groupLabel = (group: GroupOption) =>
   group.title ? `${group.title} (${group.name})` : group.name;
 
 /**
+ * The groups the picker offers: the user's own, or every group to whoever
+ * may write for any team (platform admins). The preflight refuses any other
+ * owner on the server; this only keeps the form from proposing one.
+ */
+export function offeredGroups(options: {
+  groups: GroupOption[];
+  ownershipEntityRefs: string[];
+  anyTeam: boolean;
+}): GroupOption[] {
+  if (options.anyTeam) return options.groups;
+  const own = new Set(options.ownershipEntityRefs.map(normalize));
+  return options.groups.filter(group => own.has(group.ref));
+}
+
+/**
  * The group a new service should belong to by default: the first of the
  * user's groups that is in the catalog, preferring groups not named in
  * `notDefault` (e.g. platform-admins, that everyone on the platform team is
