@@ -776,6 +776,31 @@ describe('GitOpsRepository over smart HTTP, reading beside publishing', () => {
       logger,
     });
 
+  it("reads the history of a head someone else pushed with one fetch from the git host, not two", async () => {
+    const repo = remote();
+    const other = remote();
+    const folder = 'apps/production/payments/payment-service';
+    await repo.publish(serviceChange('payment-service'));
+    expect(await repo.history([folder], 5)).toHaveLength(1);
+    const pushed = await other.publish({
+      ...serviceChange('payment-service', 4),
+      update: true,
+    });
+    const fetches = () =>
+      server.requests.filter(r => r.path.endsWith('/info/refs')).length;
+    const before = fetches();
+
+    expect(await repo.reader.freshHead()).toBe(pushed.commitSha);
+    const history = await repo.history([folder], 5);
+
+    expect(history.map(c => c.sha)).toEqual([
+      pushed.commitSha,
+      git(bare, 'rev-parse', 'main~1'),
+    ]);
+    expect(fetches() - before).toBe(1);
+    await Promise.all([repo.close(), other.close()]);
+  });
+
   it('answers reads while a publish waits for the git host', async () => {
     const repo = remote();
     const before = await repo.publish(serviceChange('payment-service'));

@@ -116,6 +116,14 @@ export interface GitOpsStore {
   close(): Promise<void>;
 }
 
+/** Whether a repository on this machine holds a commit. */
+function hasCommit(dir: string, sha: string): Promise<boolean> {
+  return runGit(['cat-file', '-e', `${sha}^{commit}`], { cwd: dir }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Whether a failed git command lost a race to another writer. */
 function raced(error: unknown): boolean {
   return error instanceof GitCommandError && RACE.test(error.stderr);
@@ -386,20 +394,25 @@ export class RemoteGitOpsStore implements GitOpsStore {
     const work = async () => {
       const dir = await this.#historyClone();
       if (this.#historyHead !== head) {
-        await this.remote
-          .git(
-            [
-              'fetch',
-              '--quiet',
-              '--no-tags',
-              'origin',
-              `+refs/heads/${this.remote.branch}:refs/heads/${this.remote.branch}`,
-            ],
-            dir,
-          )
-          .catch(error => {
-            throw this.remote.explain(error, 'read');
-          });
+        const ref = `+refs/heads/${this.remote.branch}:refs/heads/${this.remote.branch}`;
+        // The cache fetched this head already: its new commits come from
+        // there, so a read costs the git host one fetch, not two; from the
+        // host only when the cache cannot give them (say after a force push).
+        const { dir: cache } = await this.#open();
+        const fromCache = await runGit(
+          ['fetch', '--quiet', '--no-tags', cache, ref],
+          { cwd: dir },
+        ).then(
+          () => hasCommit(dir, head),
+          () => false,
+        );
+        if (!fromCache) {
+          await this.remote
+            .git(['fetch', '--quiet', '--no-tags', 'origin', ref], dir)
+            .catch(error => {
+              throw this.remote.explain(error, 'read');
+            });
+        }
         this.#historyHead = head;
       }
       return runGit(['log', ...options, head, '--', ...paths], {
