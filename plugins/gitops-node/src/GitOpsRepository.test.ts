@@ -587,7 +587,9 @@ describe('GitOpsRepository and symbolic links committed into the repository', ()
     ).rejects.toThrow(
       'Refusing to write "apps/production/payments/vendored/deployment.yaml" to the GitOps repository: apps/production/payments/vendored is a submodule; Causeway does not follow submodules',
     );
-    await expect(publishing('apps/production/payments/vendored')).rejects.toThrow(
+    await expect(
+      publishing('apps/production/payments/vendored'),
+    ).rejects.toThrow(
       'apps/production/payments/vendored is a submodule; Causeway does not follow submodules',
     );
     expect(git(bare, 'rev-parse', 'main')).toBe(head);
@@ -776,7 +778,7 @@ describe('GitOpsRepository over smart HTTP, reading beside publishing', () => {
       logger,
     });
 
-  it("reads the history of a head someone else pushed with one fetch from the git host, not two", async () => {
+  it('reads the history of a head someone else pushed with one fetch from the git host, not two', async () => {
     const repo = remote();
     const other = remote();
     const folder = 'apps/production/payments/payment-service';

@@ -197,7 +197,9 @@ describe('gitopsRepositoryFromConfig with credentials in the URL', () => {
         'GitOpsConfigError: gitops.repository.url must not carry credentials (',
       );
       expect(said).toContain('***@');
-      expect(said).toContain('set gitops.repository.credentials (username, password) instead');
+      expect(said).toContain(
+        'set gitops.repository.credentials (username, password) instead',
+      );
       expect(said).not.toContain(token);
     },
   );
@@ -208,7 +210,9 @@ describe('gitopsRepositoryFromConfig with credentials in the URL', () => {
       'https://github.com/example/gitops.git',
     ]) {
       const repository = fromUrl(url);
-      expect(repository.displayUrl).toMatch(/(github|example)\.com\/(example\/)?gitops\.git$/);
+      expect(repository.displayUrl).toMatch(
+        /(github|example)\.com\/(example\/)?gitops\.git$/,
+      );
       await repository.close();
     }
   });

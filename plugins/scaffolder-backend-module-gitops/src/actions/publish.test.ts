@@ -193,7 +193,10 @@ describe('gitops:publish and paths it must not follow', () => {
 
   it.each([
     ['../secrets/x.yaml', 'has an empty, "." or ".." segment'],
-    [`${folder}/../../../../../etc/passwd`, 'has an empty, "." or ".." segment'],
+    [
+      `${folder}/../../../../../etc/passwd`,
+      'has an empty, "." or ".." segment',
+    ],
     ['/etc/passwd', 'is absolute'],
     [`./${folder}/deployment.yaml`, 'has an empty, "." or ".." segment'],
   ])('refuses the basedOn key %s before reading anything', async (key, why) => {
