@@ -86,14 +86,11 @@ describe('the embedded default as ./causeway start runs it (real backend process
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('answers on 127.0.0.1 and at its base URL, and not on any other address of this machine', async () => {
-    // This machine's network addresses (CI machines have at least one; the
-    // report names them if not).
-    const addresses = networkAddresses();
-    expect({ addresses, found: addresses.length > 0 }).toEqual({
-      addresses,
-      found: true,
-    });
+  it('answers on 127.0.0.1 and at its base URL, and not on any other address of this machine (nor 127.0.0.2)', async () => {
+    // This machine's network addresses, and 127.0.0.2, which a server on
+    // every interface answers too: so the test holds on a machine with no
+    // network.
+    const addresses = [...networkAddresses(), '127.0.0.2'];
     const results = await Promise.all(
       addresses.map(async address => [address, await connect(address, port)]),
     );
