@@ -155,7 +155,7 @@ export const serviceEntity = (
       ...options.annotations,
     },
   },
-  spec: { type: 'service', lifecycle: 'production', owner: 'payments-team' },
+  spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
   // As the catalog computes them from spec.dependsOn.
   relations: (options.dependsOn ?? []).map(targetRef => ({
     type: 'dependsOn',
@@ -168,6 +168,7 @@ export const claimResourceEntity = (
   name: string,
   kind: string,
   file: string,
+  owner = 'payments',
 ): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
@@ -180,7 +181,7 @@ export const claimResourceEntity = (
       'backstage.io/kubernetes-namespace': 'payments',
     },
   },
-  spec: { type: 'database', owner: 'group:default/payments-team' },
+  spec: { type: 'database', owner: `group:default/${owner}` },
 });
 
 /**

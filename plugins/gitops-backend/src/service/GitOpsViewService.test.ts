@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import nodePath from 'node:path';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -503,5 +505,104 @@ describe('GitOpsViewService', () => {
         mockCredentials.user('user:default/bob'),
       ),
     ).resolves.toMatchObject({ entityRef: 'component:default/secret-service' });
+  });
+
+  it("reads only the entity's own folder: a path naming apps, or another team's folder, is refused", async () => {
+    await gitops.publish(serviceFiles('audit-service'), 'Add audit-service');
+    const naming = (gitopsPath: string, owner = 'payments') => {
+      const entity = serviceEntity('audit-service', {
+        annotations: { 'causeway.dev/gitops-path': gitopsPath },
+      });
+      entity.spec!.owner = owner;
+      return views([entity]).view(ref('audit-service'), user);
+    };
+
+    await expect(naming('apps')).rejects.toThrow(
+      expect.objectContaining({
+        name: 'InputError',
+        message:
+          'component:default/audit-service: its causeway.dev/gitops-path annotation "apps" is not its folder: audit-service, owned by payments, lives in apps/ENVIRONMENT/payments/audit-service',
+      }),
+    );
+    await expect(
+      naming('apps/production/payments/audit-service', 'orders'),
+    ).rejects.toThrow(
+      'is not its folder: audit-service, owned by orders, lives in apps/production/orders/audit-service',
+    );
+    await expect(
+      naming('apps/production/payments/payment-service'),
+    ).rejects.toThrow('lives in apps/production/payments/audit-service');
+
+    const own = await naming('apps/production/payments/audit-service/');
+    expect(own.path).toBe('apps/production/payments/audit-service');
+    expect(own.files.length).toBeGreaterThan(0);
+    expect(
+      own.files.every(f =>
+        f.path.startsWith('apps/production/payments/audit-service/'),
+      ),
+    ).toBe(true);
+  });
+
+  it('names a symbolic link pushed into the folder as its problem, and never reads through it', async () => {
+    const outside = tempDir('gitops-view-outside-');
+    const secret = 'kind: Secret\nstringData:\n  password: hunter2-outside\n';
+    fs.writeFileSync(nodePath.join(outside.dir, 'secret.yaml'), secret);
+    await gitops.publish(serviceFiles('linked-service'), 'Add linked-service');
+    // Someone with a token for the repository pushes links with plain git.
+    const work = nodePath.join(scratch.dir, 'links-work');
+    git(scratch.dir, 'clone', '--quiet', gitops.bare, work);
+    const dir = nodePath.join(work, 'apps/production/payments/linked-service');
+    fs.symlinkSync(
+      nodePath.join(outside.dir, 'secret.yaml'),
+      nodePath.join(dir, 'secret.yaml'),
+    );
+    fs.symlinkSync(outside.dir, nodePath.join(dir, 'extra'));
+    git(work, 'add', '--all');
+    git(
+      work,
+      '-c',
+      'user.name=CI',
+      '-c',
+      'user.email=ci@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'Links',
+    );
+    git(work, 'push', '--quiet', 'origin', 'main');
+
+    try {
+      const view = await views([serviceEntity('linked-service')], {
+        clusters: {},
+      }).view(ref('linked-service'), user);
+      const linked = view.files.filter(f => f.problems.length > 0);
+      expect(linked).toEqual([
+        {
+          path: 'apps/production/payments/linked-service/extra',
+          objects: [],
+          problems: [
+            {
+              line: 1,
+              message:
+                'apps/production/payments/linked-service/extra is a symbolic link; Causeway does not follow links',
+            },
+          ],
+        },
+        {
+          path: 'apps/production/payments/linked-service/secret.yaml',
+          objects: [],
+          problems: [
+            {
+              line: 1,
+              message:
+                'apps/production/payments/linked-service/secret.yaml is a symbolic link; Causeway does not follow links',
+            },
+          ],
+        },
+      ]);
+      expect(JSON.stringify(view)).not.toContain('hunter2-outside');
+    } finally {
+      outside.remove();
+    }
   });
 });

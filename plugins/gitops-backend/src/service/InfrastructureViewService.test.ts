@@ -72,7 +72,7 @@ describe('InfrastructureViewService', () => {
       ],
     }),
     claimResourceEntity('payment-service-db', 'PostgreSQLInstance', dbFile),
-    claimResourceEntity('payment-events', 'KafkaTopic', topicFile),
+    claimResourceEntity('payment-events', 'KafkaTopic', topicFile, 'events'),
     claimResourceEntity('invoices', 'ObjectBucket', bucketFile),
   ];
 

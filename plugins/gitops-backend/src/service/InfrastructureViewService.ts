@@ -10,7 +10,6 @@ import {
   CLAIM_ANNOTATION,
   ClaimInfrastructureView,
   ClaimView,
-  GITOPS_PATH_ANNOTATION,
   InfrastructureView,
   viewManifests,
 } from '@causeway/plugin-gitops-common';
@@ -19,6 +18,7 @@ import { clustersState, mayReadClusters } from './clustersState';
 import {
   GitOpsFileContents,
   gitopsLocation,
+  ownGitOpsPath,
   readEntityManifests,
   readGitOpsFiles,
 } from './gitopsFiles';
@@ -43,14 +43,22 @@ const claimKey = (c: Claim) =>
 const folderNamespace = (path: string) =>
   /^infrastructure\/[^/]+\/([^/]+)\//.exec(path)?.[1];
 
-/** A Resource made from a claim (catalog-backend-module-gitops). */
+/**
+ * A Resource made from a claim (catalog-backend-module-gitops), with its
+ * claim's file resolved from its owner (see ownGitOpsPath); a Resource whose
+ * annotation names any other file is left out.
+ */
 function claimResource(entity: Entity): ClaimResource | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const claim = annotations[CLAIM_ANNOTATION];
-  const path = annotations[GITOPS_PATH_ANNOTATION];
-  if (entity.kind.toLowerCase() !== 'resource' || !claim || !path) {
+  if (entity.kind.toLowerCase() !== 'resource' || !claim) return undefined;
+  let path: string | undefined;
+  try {
+    path = ownGitOpsPath(entity);
+  } catch {
     return undefined;
   }
+  if (!path) return undefined;
   return {
     ref: stringifyEntityRef(entity),
     name: entity.metadata.name,
@@ -176,6 +184,7 @@ export class InfrastructureViewService {
           'metadata.name',
           'metadata.namespace',
           'metadata.annotations',
+          'spec.owner',
         ],
       },
       { credentials },
