@@ -82,6 +82,7 @@ import { SeededRandom } from './fixtures/random';
 import { commitAll } from './fixtures/scorecardFixture';
 import { median, percentile, runLoad } from './scorecard-load';
 import { instrument, Profile, record } from './scorecard-profile';
+import { silentLogger } from './fixtures/silentLogger';
 
 const SERVICES = Number(process.env.DRIFT_BENCH_SERVICES ?? 1000);
 const REQUESTS = Number(process.env.DRIFT_BENCH_REQUESTS ?? 1000);
@@ -114,13 +115,7 @@ const millis = (ms: number) =>
     Math.max(0, 2 - Math.floor(Math.log10(Math.max(ms, 1e-3)))),
   )} ms`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silent,
-} as any;
+const silent = silentLogger;
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));

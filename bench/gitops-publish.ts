@@ -20,16 +20,11 @@ import {
   ensureLocalRepository,
   GitOpsRepository,
 } from '@causeway/plugin-gitops-node';
+import { silentLogger } from './fixtures/silentLogger';
 
 const RUNS = 50;
 const PARALLEL = 20;
-const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silent,
-} as any;
+const silent = silentLogger;
 
 async function renderAndPublish(repo: GitOpsRepository, name: string) {
   const { spec } = parseServiceSpec(

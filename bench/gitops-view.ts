@@ -34,6 +34,7 @@ import { GitOpsRepository } from '../plugins/gitops-node/src/GitOpsRepository';
 import { KubernetesClusters } from '../plugins/gitops-node/src/cluster/KubernetesClusters';
 import { SeededRandom } from './fixtures/random';
 import { median, percentile } from './scorecard-load';
+import { silentLogger } from './fixtures/silentLogger';
 
 const SERVICES = Number(process.env.GITOPS_VIEW_BENCH_SERVICES ?? 400);
 const TEAMS = 20;
@@ -43,13 +44,7 @@ const PUSH_EVERY_MS = 250;
 const APPS_VIEWS = 20;
 const LOAD_SECONDS = 15;
 
-const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silent,
-} as any;
+const silent = silentLogger;
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();

@@ -13,6 +13,32 @@ import { createPublishAction } from './publish';
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8' }).trim();
 
+/**
+ * A GitOps repository and a workspace holding one service's deployment
+ * under gitops/, and the action publishing to that repository.
+ */
+async function publishFixture(prefix: string, folder: string) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const bare = path.join(root, 'gitops.git');
+  await ensureLocalRepository({
+    repoPath: bare,
+    branch: 'main',
+    logger: mockServices.logger.mock(),
+  });
+  const workspacePath = path.join(root, 'workspace');
+  const dir = path.join(workspacePath, 'gitops', folder);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'deployment.yaml'), 'kind: Deployment\n');
+  const action = createPublishAction({
+    repository: new GitOpsRepository({
+      url: bare,
+      branch: 'main',
+      logger: mockServices.logger.mock(),
+    }),
+  });
+  return { root, bare, workspacePath, action };
+}
+
 describe('gitops:publish', () => {
   let root: string;
   let bare: string;
@@ -31,28 +57,10 @@ describe('gitops:publish', () => {
   };
 
   beforeEach(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-'));
-    bare = path.join(root, 'gitops.git');
-    await ensureLocalRepository({
-      repoPath: bare,
-      branch: 'main',
-      logger: mockServices.logger.mock(),
-    });
-
-    workspacePath = path.join(root, 'workspace');
-    const dir = path.join(
-      workspacePath,
-      'gitops/apps/production/payments/payment-service',
-    );
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'deployment.yaml'), 'kind: Deployment\n');
-    action = createPublishAction({
-      repository: new GitOpsRepository({
-        url: bare,
-        branch: 'main',
-        logger: mockServices.logger.mock(),
-      }),
-    });
+    ({ root, bare, workspacePath, action } = await publishFixture(
+      'publish-',
+      'apps/production/payments/payment-service',
+    ));
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -130,31 +138,13 @@ describe('gitops:publish and paths it must not follow', () => {
   const folder = 'apps/production/payments/payment-service';
 
   beforeEach(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-links-'));
-    bare = path.join(root, 'gitops.git');
-    await ensureLocalRepository({
-      repoPath: bare,
-      branch: 'main',
-      logger: mockServices.logger.mock(),
-    });
+    ({ root, bare, workspacePath, action } = await publishFixture(
+      'publish-links-',
+      folder,
+    ));
     outside = path.join(root, 'outside');
     fs.mkdirSync(outside);
     fs.writeFileSync(path.join(outside, 'id_rsa'), 'PRIVATE KEY outside\n');
-    workspacePath = path.join(root, 'workspace');
-    fs.mkdirSync(path.join(workspacePath, 'gitops', folder), {
-      recursive: true,
-    });
-    fs.writeFileSync(
-      path.join(workspacePath, 'gitops', folder, 'deployment.yaml'),
-      'kind: Deployment\n',
-    );
-    action = createPublishAction({
-      repository: new GitOpsRepository({
-        url: bare,
-        branch: 'main',
-        logger: mockServices.logger.mock(),
-      }),
-    });
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -219,24 +209,10 @@ describe('gitops:publish resumed after the backend died (scaffolder task recover
   let action: ReturnType<typeof createPublishAction>;
 
   beforeEach(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-resumed-'));
-    bare = path.join(root, 'gitops.git');
-    await ensureLocalRepository({
-      repoPath: bare,
-      branch: 'main',
-      logger: mockServices.logger.mock(),
-    });
-    workspacePath = path.join(root, 'workspace');
-    const dir = path.join(workspacePath, 'gitops/apps/production/p/refund-api');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'deployment.yaml'), 'kind: Deployment\n');
-    action = createPublishAction({
-      repository: new GitOpsRepository({
-        url: bare,
-        branch: 'main',
-        logger: mockServices.logger.mock(),
-      }),
-    });
+    ({ root, bare, workspacePath, action } = await publishFixture(
+      'publish-resumed-',
+      'apps/production/p/refund-api',
+    ));
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
