@@ -391,6 +391,17 @@ describe('causeway:service:preflight', () => {
       environment: 'production',
       namespace: 'payments-team',
     });
+
+    // What is added to it is its owner's, whoever the template names.
+    await expect(
+      action().handler(
+        createMockActionContext<any>({
+          input: { ...ctx.input, owner: 'group:default/orders-team' },
+        }),
+      ),
+    ).rejects.toThrow(
+      'Cannot create payments-cache: owner: group:default/orders-team does not own component:default/payment-service; group:default/payments-team does',
+    );
   });
 
   it("refuses an entity whose gitops-path annotation names another team's folder, naming the entity, the annotation and its own folder", async () => {

@@ -74,31 +74,29 @@ async function isNewNamespace(
 
 /**
  * The folder of the entity a run changes, as the server resolves it (see
- * serviceFolderOf), once its manifests say they are its owner's.
+ * serviceFolderOf), once its manifests say they are its owner's; and that
+ * owner's ref.
  */
 async function resolveChangedFolder(
   repository: GitOpsRepository,
   entity: Entity,
-): Promise<ServiceFolder> {
-  const owner =
-    typeof entity.spec?.owner === 'string'
-      ? parseEntityRef(entity.spec.owner, {
-          defaultKind: 'group',
-          defaultNamespace: 'default',
-        })
-      : undefined;
+): Promise<{ folder: ServiceFolder; ownerRef: string }> {
+  const owner = parseEntityRef(String(entity.spec?.owner ?? ''), {
+    defaultKind: 'group',
+    defaultNamespace: 'default',
+  });
   const folder = serviceFolderOf({
     ref: stringifyEntityRef(entity),
     name: entity.metadata.name,
     ownerName:
-      owner?.kind.toLocaleLowerCase('en-US') === 'group'
+      owner.kind.toLocaleLowerCase('en-US') === 'group'
         ? owner.name
         : undefined,
     gitopsPath: entity.metadata.annotations?.[GITOPS_PATH_ANNOTATION],
   });
   const { files } = await repository.snapshot(folder.gitopsPath);
   assertFolderOwnedBy(folder.gitopsPath, folder.namespace, files);
-  return folder;
+  return { folder, ownerRef: stringifyEntityRef(owner) };
 }
 
 /**
@@ -341,24 +339,19 @@ export function createPreflightAction(options: {
           problems.push(`changes: ${changed} is not in the catalog`);
         } else {
           try {
-            folder = await resolveChangedFolder(repository, changedEntity);
+            const resolved = await resolveChangedFolder(
+              repository,
+              changedEntity,
+            );
+            folder = resolved.folder;
+            // What is added to it (a claim) is its owner's.
+            if (resolved.ownerRef !== refs[0]) {
+              problems.push(
+                `owner: ${refs[0]} does not own ${changed}; ${resolved.ownerRef} does`,
+              );
+            }
           } catch (error) {
             problems.push(`changes: ${(error as Error).message}`);
-          }
-          const changedOwner = changedEntity.spec?.owner;
-          if (
-            folder &&
-            stringifyEntityRef(ownerRef) !==
-              stringifyEntityRef(
-                parseEntityRef(String(changedOwner), {
-                  defaultKind: 'group',
-                  defaultNamespace: 'default',
-                }),
-              )
-          ) {
-            problems.push(
-              `owner: ${refs[0]} does not own ${changed}; what is added to it is its owner's`,
-            );
           }
         }
       }
