@@ -52,6 +52,24 @@ export interface Config {
       maxDays?: number;
     };
     /**
+     * Evaluations on request (POST .../evaluate, the Evaluate button): each
+     * lists workloads in every cluster and may ask GitHub, so they are
+     * limited on all replicas together.
+     */
+    evaluate?: {
+      /**
+       * Seconds after an entity was graded on request during which another
+       * request for it answers with the stored results instead of grading
+       * again. Defaults to 60; at most 3600; 0 grades every request.
+       */
+      minIntervalSeconds?: number;
+      /**
+       * Requests one user may make per minute; more answer 429 with
+       * Retry-After. Defaults to 10.
+       */
+      perUserPerMinute?: number;
+    };
+    /**
      * How long, in seconds, a signed-in user's decisions on scorecard.read
      * and on reading catalog entities are kept, so that the reads of one
      * page do not each ask the permission backend. A policy change reaches

@@ -5,6 +5,7 @@ import yaml from 'yaml';
 import { eventually } from './__testUtils__/apiClient';
 import { backendDatabaseIds } from './__testUtils__/backendTestDatabases';
 import {
+  pushToStandIn,
   StandInGitHub,
   startStandInGitHub,
 } from './__testUtils__/standInGitHub';
@@ -48,16 +49,18 @@ describe.each(backendDatabaseIds)(
 
     /**
      * The stand-in's calls since `from`, as `ROUTE STATUS`, leaving out the
-     * catalog's re-reads of other repositories.
+     * catalog's re-reads of other repositories and the scorecard's poll of
+     * the org's push events.
      */
     const callsSince = (from: number, repo: string) =>
       standIn.requests
         .slice(from)
         .filter(
           r =>
-            !r.path.startsWith(`/repos/${ORG}/`) ||
-            r.path === `/repos/${ORG}/${repo}` ||
-            r.path.startsWith(`/repos/${ORG}/${repo}/`),
+            r.route !== 'GET /orgs/{org}/events' &&
+            (!r.path.startsWith(`/repos/${ORG}/`) ||
+              r.path === `/repos/${ORG}/${repo}` ||
+              r.path.startsWith(`/repos/${ORG}/${repo}/`)),
         )
         .map(r => `${r.route} ${r.status}`);
 
@@ -66,6 +69,8 @@ describe.each(backendDatabaseIds)(
       started = await startGoldenPathBackend(databaseId, {
         config: {
           integrations: { github: [standIn.integration] },
+          // Pushes to GitHub seen within seconds (the org's push events).
+          scorecard: { headPoll: { hostedFrequency: 'PT1S' } },
           goldenPaths: {
             sourceHost: {
               type: 'github',
@@ -264,8 +269,9 @@ describe.each(backendDatabaseIds)(
         });
       }
 
-      // A regression pushed to GitHub is seen at the next evaluation: the
-      // etag (the commit) moved, so the archive is read again.
+      // A regression pushed to GitHub is seen once the push is (the org's
+      // push events): the Scorecard tab grades the moved commit, reading
+      // its archive. Asking to evaluate never reads GitHub sooner.
       const work = fs.mkdtempSync(
         path.join(started.backend.reposPath, '..', 'w-'),
       );
@@ -288,17 +294,19 @@ describe.each(backendDatabaseIds)(
         '-am',
         'Drop the README',
       );
-      clone('push', '--quiet', 'origin', 'HEAD:main');
-      const again = await started.asAlice(
-        'POST',
-        '/api/scorecard/entities/component/default/refund-api/evaluate',
-      );
-      expect(
-        again.body.results.find((r: any) => r.checkId === 'has-readme'),
-      ).toMatchObject({
-        status: 'fail',
-        values: { 'source.hasReadme': false },
-      });
+      // Over HTTP, as GitHub receives pushes (and lists them as events).
+      await pushToStandIn(standIn, work, ORG, 'refund-api');
+      const readme = await eventually(async () => {
+        const again = await started.asAlice(
+          'GET',
+          '/api/scorecard/entities/component/default/refund-api',
+        );
+        const hasReadme = again.body.results?.find(
+          (r: any) => r.checkId === 'has-readme',
+        );
+        return hasReadme?.status === 'fail' ? hasReadme : undefined;
+      }, 'the push seen and graded');
+      expect(readme).toMatchObject({ values: { 'source.hasReadme': false } });
       fs.rmSync(work, { recursive: true, force: true });
 
       // Through Backstage's GithubUrlReader, with the integration's token:
@@ -313,8 +321,11 @@ describe.each(backendDatabaseIds)(
           'GET /repos/{owner}/{repo}/tarball/{ref} 200',
         ]),
       );
+      // (git's own first request of the test's push asks without.)
       expect(
-        standIn.requests.slice(from).filter(r => !r.authenticated),
+        standIn.requests
+          .slice(from)
+          .filter(r => r.kind === 'api' && !r.authenticated),
       ).toEqual([]);
     });
 

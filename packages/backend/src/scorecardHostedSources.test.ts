@@ -17,6 +17,7 @@ import {
 } from '@causeway/plugin-scorecard-backend-module-gitops';
 import { LocalGitHost } from '@causeway/plugin-gitops-node';
 import {
+  pushToStandIn,
   StandInGitHub,
   startStandInGitHub,
 } from './__testUtils__/standInGitHub';
@@ -57,23 +58,11 @@ describe('hosted source facts with several replicas (stand-in GitHub)', () => {
       '-m',
       'Start',
     );
-    const origin = new URL(standIn.apiBaseUrl).origin;
     entities = [];
     for (let i = 0; i < REPOSITORIES; i++) {
       const name = `svc-${i}`;
       standIn.addRepository(ORG, name);
-      const push = new URL(`${origin}/${ORG}/${name}.git`);
-      push.username = 'x-access-token';
-      push.password = standIn.token;
-      // Not execFileSync: the stand-in answers in this process.
-      await promisify(execFile)('git', [
-        '-C',
-        work,
-        'push',
-        '--quiet',
-        push.toString(),
-        'HEAD:main',
-      ]);
+      await pushToStandIn(standIn, work, ORG, name);
       entities.push({
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
@@ -207,6 +196,11 @@ describe('hosted source facts with several replicas (stand-in GitHub)', () => {
       ).toEqual([]);
       expect(told).toEqual(graded);
 
+      // Within the hour, with no push seen, a re-grade of these few (a
+      // user asking to evaluate them) asks GitHub nothing: users cannot
+      // spend the portal's token faster than the hourly rule.
+      expect(await apiCallsDuring(() => provider.collect(few))).toEqual([]);
+
       // A push seen at the commit read: a re-grade asks nothing.
       // (Each repository's own head: an earlier run may have moved svc-0.)
       for (const e of few) {
@@ -239,20 +233,7 @@ describe('hosted source facts with several replicas (stand-in GitHub)', () => {
       const moved = execFileSync('git', ['-C', workTree, 'rev-parse', 'HEAD'], {
         encoding: 'utf8',
       }).trim();
-      const push = new URL(
-        `${new URL(standIn.apiBaseUrl).origin}/${ORG}/svc-0.git`,
-      );
-      push.username = 'x-access-token';
-      push.password = standIn.token;
-      // Not execFileSync: the stand-in answers in this process.
-      await promisify(execFile)('git', [
-        '-C',
-        workTree,
-        'push',
-        '--quiet',
-        push.toString(),
-        'HEAD:main',
-      ]);
+      await pushToStandIn(standIn, workTree, ORG, 'svc-0');
       await heads.record(url(few[0]), moved);
       expect(
         await apiCallsDuring(async () => {

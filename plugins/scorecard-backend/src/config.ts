@@ -14,6 +14,13 @@ export type ScorecardConfig = {
   publicBadges: boolean;
   /** How long a user's read decisions are kept, in milliseconds; 0: not kept. */
   decisionTtlMs: number;
+  /** Evaluations on request (POST .../evaluate). */
+  evaluate: {
+    /** An entity graded on request is not graded on request again for this long. */
+    minIntervalMs: number;
+    /** Requests per user per minute, on all replicas together. */
+    perUserPerMinute: number;
+  };
 };
 
 function readFrequency(
@@ -28,18 +35,23 @@ function readFrequency(
   return readDurationFromConfig(config, { key: 'frequency' });
 }
 
-function positiveInteger(config: Config, key: string, fallback: number) {
+function positiveInteger(
+  config: Config,
+  key: string,
+  fallback: number,
+  what = 'a whole number of days',
+) {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${key} must be a whole number of days, 1 or more`);
+    throw new Error(`${key} must be ${what}, 1 or more`);
   }
   return value;
 }
 
-function seconds(config: Config, key: string, fallback: number) {
+function seconds(config: Config, key: string, fallback: number, max = 300) {
   const value = config.getOptionalNumber(key) ?? fallback;
-  if (!(value >= 0 && value <= 300)) {
-    throw new Error(`${key} must be a number of seconds from 0 to 300`);
+  if (!(value >= 0 && value <= max)) {
+    throw new Error(`${key} must be a number of seconds from 0 to ${max}`);
   }
   return value;
 }
@@ -73,6 +85,17 @@ export function readScorecardConfig(config: Config): ScorecardConfig {
       400,
     ),
     waiverMaxDays: positiveInteger(config, 'scorecard.waivers.maxDays', 180),
+    evaluate: {
+      minIntervalMs:
+        seconds(config, 'scorecard.evaluate.minIntervalSeconds', 60, 3600) *
+        1000,
+      perUserPerMinute: positiveInteger(
+        config,
+        'scorecard.evaluate.perUserPerMinute',
+        10,
+        'a whole number of requests',
+      ),
+    },
     publicBadges: config.getOptionalBoolean('scorecard.badges.public') ?? false,
     decisionTtlMs:
       seconds(config, 'scorecard.permissionCacheSeconds', 10) * 1000,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  BackstageCredentials,
   createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -108,6 +109,8 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
     'component:default/order-service': { 'test.replicas': 3 },
   };
   let notify: EntityChangeListener = () => {};
+  /** The entities of each collect call of the test provider. */
+  const collected: string[][] = [];
   const testFacts = createBackendModule({
     pluginId: 'scorecard',
     moduleId: 'test-facts',
@@ -119,6 +122,7 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
             id: 'test',
             facts: testProviderFacts,
             async collect(batch, options) {
+              collected.push(batch.map(e => stringifyEntityRef(e)));
               // What the facts were made of, as a provider reading a
               // repository reports it.
               for (const e of batch) {
@@ -145,6 +149,32 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
   const tasks = new Map<string, () => Promise<void>>();
   const catalog = catalogServiceMock({ entities });
   const byRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+  // The catalog applies carol's conditional read decision (her team's
+  // entities) to what it lists for her.
+  const listEntities = catalog.getEntities.bind(catalog);
+  const listed = jest
+    .spyOn(catalog, 'getEntities')
+    .mockImplementation(async (query, queryOptions) => {
+      const response = await listEntities(query, queryOptions);
+      const { principal } = (
+        queryOptions as { credentials: BackstageCredentials }
+      ).credentials as BackstageCredentials<{ userEntityRef?: string }>;
+      if (principal.userEntityRef !== 'user:default/carol') return response;
+      const owned = new Set(
+        entities
+          .filter(e =>
+            e.relations?.some(
+              r =>
+                r.type === 'ownedBy' &&
+                r.targetRef === 'group:default/payments-team',
+            ),
+          )
+          .map(e => stringifyEntityRef(e)),
+      );
+      return {
+        items: response.items.filter(e => owned.has(stringifyEntityRef(e))),
+      };
+    });
   const decided: string[] = [];
   const { server } = await startTestBackend({
     features: [
@@ -175,7 +205,8 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
           });
         },
       }).factory,
-      // mallory may not read scorecards; dave may not waive; eve sees no
+      // mallory may not read scorecards; dave may not waive or evaluate;
+      // eve sees no
       // entity in the catalog, carol only some (the catalog applies it).
       mockServices.permissions.mock({
         async authorize(requests, { credentials }) {
@@ -186,7 +217,8 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
             result:
               user === 'user:default/mallory' ||
               (user === 'user:default/dave' &&
-                permission.name.startsWith('scorecard.waiver'))
+                (permission.name.startsWith('scorecard.waiver') ||
+                  permission.name === 'scorecard.evaluate'))
                 ? AuthorizeResult.DENY
                 : AuthorizeResult.ALLOW,
           }));
@@ -222,6 +254,9 @@ async function startScorecardBackend(scorecard: Record<string, unknown> = {}) {
     facts,
     /** The catalog's getEntitiesByRefs, as the scorecard calls it. */
     byRefs,
+    /** The catalog's getEntities, as the scorecard calls it. */
+    listed,
+    collected,
     /** Every permission decision asked for: "USER PERMISSION". */
     decided,
     notify: (refs: string[]) => notify(refs),
@@ -563,6 +598,52 @@ describe('scorecard API', () => {
       }
     });
 
+    it('lists, rolls up and counts history only over the entities the catalog shows the user', async () => {
+      backend.listed.mockClear();
+      const refsOf = (body: { items: Array<{ entityRef: string }> }) =>
+        body.items.map(i => i.entityRef).sort();
+      // bob may read every entity: nothing is asked of the catalog.
+      expect((await get('/overview')).body.totalItems).toBe(4);
+      expect(backend.listed).not.toHaveBeenCalled();
+
+      // carol sees payments-team's entities: one catalog call per list.
+      const carol = as('carol');
+      const overview = await get('/overview', carol);
+      expect(refsOf(overview.body)).toEqual([
+        'api:default/payment-api',
+        'component:default/payment-service',
+      ]);
+      expect(overview.body.totalItems).toBe(2);
+      expect(backend.listed).toHaveBeenCalledTimes(1);
+      expect(backend.listed).toHaveBeenCalledWith(expect.anything(), {
+        credentials: expect.objectContaining({
+          principal: expect.objectContaining({
+            userEntityRef: 'user:default/carol',
+          }),
+        }),
+      });
+      const rollup = await get('/groups/default/engineering/rollup', carol);
+      expect(rollup.body.entities).toBe(2);
+      expect(refsOf(rollup.body)).toEqual(refsOf(overview.body));
+      const history = await get('/history', carol);
+      expect(history.body.items.map((i: any) => i.entities)).toEqual([2]);
+      const teamHistory = await get(
+        '/groups/default/orders-team/history',
+        carol,
+      );
+      expect(teamHistory.body.items).toEqual([]);
+      expect(backend.listed).toHaveBeenCalledTimes(4);
+    });
+
+    it('refuses overview filters longer than any stored ref or check id', async () => {
+      const res = await get(`/overview?failingCheck=${'x'.repeat(256)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringContaining('failingCheck'),
+      });
+    });
+
     it("asks for a user's read decisions once for the reads of a page", async () => {
       backend.decided.length = 0;
       const frank = as('frank');
@@ -696,6 +777,76 @@ describe('scorecard API', () => {
         .set(bob);
       expect(system.status).toBe(404);
     });
+  });
+});
+
+describe('evaluations on request', () => {
+  let backend: Awaited<ReturnType<typeof startScorecardBackend>>;
+  const evaluate = (name: string, headers: Record<string, string> = bob) =>
+    request(backend.server)
+      .post(`/api/scorecard/entities/component/default/${name}/evaluate`)
+      .set(headers);
+
+  beforeAll(async () => {
+    backend = await startScorecardBackend({
+      evaluate: { minIntervalSeconds: 3600, perUserPerMinute: 3 },
+    });
+    await backend.evaluateAll();
+  });
+  afterAll(() => {
+    jest.useRealTimers();
+    backend.cleanup();
+  });
+
+  it('refuses service tokens and users the policy does not let evaluate the entity', async () => {
+    const service = await evaluate('payment-service', {
+      Authorization: mockCredentials.service.header(),
+    });
+    expect(service.status).toBe(403);
+    const dave = await evaluate('payment-service', as('dave'));
+    expect(dave.status).toBe(403);
+    expect(dave.body.error.message).toBe(
+      'Not allowed: scorecard.evaluate on component:default/payment-service',
+    );
+  });
+
+  it('grades an entity once per interval, answering later requests with the stored results', async () => {
+    const first = await evaluate('order-service');
+    expect(first.status).toBe(200);
+    const graded = backend.collected.length;
+    backend.facts['component:default/order-service'] = { 'test.replicas': 1 };
+    const second = await evaluate('order-service', as('frank'));
+    expect(second.status).toBe(200);
+    expect(backend.collected).toHaveLength(graded);
+    expect(second.body).toMatchObject({
+      level: first.body.level,
+      evaluatedAt: first.body.evaluatedAt,
+    });
+  });
+
+  it('answers 429 with Retry-After once a user passes the limit, and only that user', async () => {
+    // At the start of a minute, so the burst is counted in one window.
+    const minute = 60_000;
+    jest.useFakeTimers({
+      now: Math.ceil(Date.now() / minute) * minute + 100,
+      advanceTimers: true,
+      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval'],
+    });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await evaluate('payment-service', as('grace'))).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await evaluate('payment-service', as('grace'));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body.error).toMatchObject({
+      name: 'TooManyRequestsError',
+      message: expect.stringContaining(
+        'user:default/grace may make 3 a minute',
+      ),
+    });
+    expect((await evaluate('payment-service')).status).toBe(200);
   });
 });
 

@@ -17,6 +17,7 @@ import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { CatalogFactProvider } from './facts/CatalogFactProvider';
 import { createRouter } from './service/router';
 import { retryUnderPolicy, RetryPolicy } from './service/databaseRetry';
+import { RequestLimit } from './service/RequestLimit';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardService } from './service/ScorecardService';
 
@@ -168,6 +169,12 @@ export const scorecardPlugin = createBackendPlugin({
               facts,
               waiverMaxDays: settings.waiverMaxDays,
               retentionDays: settings.retentionDays,
+              evaluateMinIntervalMs: settings.evaluate.minIntervalMs,
+            }),
+            evaluateLimit: new RequestLimit({
+              store,
+              name: 'evaluate',
+              perMinute: settings.evaluate.perUserPerMinute,
             }),
             publicBadges: settings.publicBadges,
             decisionTtlMs: settings.decisionTtlMs,

@@ -30,6 +30,7 @@ export type {
   EntitySubject,
 } from './checks';
 export {
+  scorecardEvaluatePermission,
   scorecardPermissions,
   scorecardReadPermission,
   scorecardWaiverCreatePermission,

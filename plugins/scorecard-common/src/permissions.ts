@@ -17,6 +17,18 @@ export const scorecardWaiverDeletePermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Grade an entity again now, on request: a resource permission on the
+ * catalog entity, so the policy can allow its owners (and platform admins)
+ * only. Each evaluation lists workloads in every cluster and may call
+ * GitHub, so it is not a reader's right.
+ */
+export const scorecardEvaluatePermission = createPermission({
+  name: 'scorecard.evaluate',
+  attributes: {},
+  resourceType: 'catalog-entity',
+});
+
 /** Read scorecards, the overview, rollups, history and the gate. */
 export const scorecardReadPermission = createPermission({
   name: 'scorecard.read',
@@ -25,6 +37,7 @@ export const scorecardReadPermission = createPermission({
 
 export const scorecardPermissions = [
   scorecardReadPermission,
+  scorecardEvaluatePermission,
   scorecardWaiverCreatePermission,
   scorecardWaiverDeletePermission,
 ];

@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 /*
  * A STAND-IN for GitHub, for tests only: it is not GitHub and knows only
@@ -120,6 +121,33 @@ class GitHubError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Pushes a work tree's HEAD to a stand-in repository's main over smart
+ * HTTP with the stand-in's token, as a CI job or developer pushes to GitHub
+ * (the stand-in lists it among the org's push events).
+ */
+export async function pushToStandIn(
+  standIn: StandInGitHub,
+  workTree: string,
+  owner: string,
+  name: string,
+): Promise<void> {
+  const url = new URL(
+    `${new URL(standIn.apiBaseUrl).origin}/${owner}/${name}.git`,
+  );
+  url.username = 'x-access-token';
+  url.password = standIn.token;
+  // Not execFileSync: the stand-in answers in this process.
+  await promisify(execFile)('git', [
+    '-C',
+    workTree,
+    'push',
+    '--quiet',
+    url.toString(),
+    'HEAD:main',
+  ]);
 }
 
 /**

@@ -84,7 +84,12 @@ export class RepositoryChangeSource {
         const known = await this.#source.entitiesForRepository(name);
         return known.length ? known : this.#declaredEntities(name);
       }
-      return typeof url === 'string' ? this.#hostedEntities(url) : [];
+      if (typeof url !== 'string') return [];
+      // A push whose branch is not known to be the one read (the org's
+      // events): its entities' re-grade reads the repository, not the
+      // hourly answer.
+      this.#source.pushed(url);
+      return this.#hostedEntities(url);
     }
     if (event.topic === GITHUB_PUSH_TOPIC && this.#pushes) {
       const push = parseGitHubPush(event.eventPayload);

@@ -12,6 +12,7 @@ import {
 import { Facts } from '@causeway/plugin-scorecard-common';
 import { CachedEntry, FactCache } from '../cache/FactCache';
 import { DatabaseChangeIndex } from '../changes/ChangeIndex';
+import { hostedRepositoryKey } from '../changes/HostedHeadStore';
 import { EntityRevisions, FactProvider } from '@causeway/plugin-scorecard-node';
 import {
   filesToRead,
@@ -42,12 +43,14 @@ const FACTS_VERSION = '1';
 const CONCURRENCY = 8;
 
 /**
- * How often a scheduled run asks a hosting service about a repository: one
- * API call per repository per hour (a token allows 5,000 an hour; a GitHub
- * App 15,000). A re-evaluation of a few entities asks at once.
+ * How often any run asks a hosting service about a repository whose head
+ * was not seen to move: one API call per repository per hour (a token
+ * allows 5,000 an hour, shared with the catalog and golden paths; a GitHub
+ * App 15,000). No run asks sooner, not even one a user asked for: users
+ * could otherwise spend the portal's token. A head seen to move (webhook,
+ * poll) is read at once.
  */
 const HOSTED_RECHECK_MS = 60 * 60 * 1000;
-const FEW_REPOSITORIES = 20;
 
 /**
  * The latest known heads of hosted repositories (pushes seen by webhook or
@@ -80,9 +83,9 @@ type SourceRepository =
  * A repository is read again only when its branch moved: a local one's head
  * is looked up in its ref files; a hosted one (GitHub, with a token or an
  * App in integrations) is asked with the last commit as etag, one API call
- * when nothing changed and its archive when it did, at most hourly in
- * scheduled runs and at once for a re-evaluation of a few entities. What
- * was made of a commit is kept by repository.
+ * when nothing changed and its archive when it did, at most hourly unless
+ * a push was seen to move its head, whoever asked for the run. What was
+ * made of a commit is kept by repository.
  */
 export class SourceFactProvider implements FactProvider {
   readonly id = 'source';
@@ -96,6 +99,11 @@ export class SourceFactProvider implements FactProvider {
     { commitSha: string; facts: Facts; checkedAt?: number }
   >();
   #repositoriesRead = 0;
+  /**
+   * Hosted repositories a push was heard for (by repository key) and when:
+   * read at the next collect here, where the push's re-grade runs.
+   */
+  #pushedAt = new Map<string, number>();
   /** Hosted repositories that failed, and when: said once, until they read again. */
   #failing = new Map<string, number>();
   readonly #clock: () => number;
@@ -178,6 +186,15 @@ export class SourceFactProvider implements FactProvider {
     return this.#changeIndex.entitiesFor('source-repository', [
       `local:${name}`,
     ]);
+  }
+
+  /**
+   * A push to a hosted repository was heard (GitHub's organisation events,
+   * which do not say whether the branch is the one read): the next collect
+   * of its entities reads it instead of waiting for the hour.
+   */
+  pushed(repositoryUrl: string): void {
+    this.#pushedAt.set(hostedRepositoryKey(repositoryUrl), this.#clock());
   }
 
   /** Where an entity's source is, if this provider can read it. */
@@ -299,7 +316,6 @@ export class SourceFactProvider implements FactProvider {
               : await this.#urlFacts(
                   source.key,
                   source.url,
-                  groups.length <= FEW_REPOSITORIES,
                   heads.get(source.url),
                 );
           for (const ref of refs) {
@@ -419,20 +435,20 @@ export class SourceFactProvider implements FactProvider {
   async #urlFacts(
     key: string,
     url: string,
-    few: boolean,
     head?: HostedHead,
   ): Promise<Graded> {
     const cached = this.#byRepository.get(key);
     const failedAt = this.#failing.get(key);
     const checkedAt = cached?.checkedAt ?? failedAt;
-    // A few entities are re-graded with a fresh answer, unless the known
-    // head says the commit read is still the latest; a head seen to move
-    // is read at once.
-    const moved = head !== undefined && this.#moved(cached, head);
+    // A head seen to move (or a push heard) is read at once; the known
+    // head at the commit read needs no call; otherwise at most hourly.
+    const pushedAt = this.#pushedAt.get(hostedRepositoryKey(url));
+    const moved =
+      (head !== undefined && this.#moved(cached, head)) ||
+      (pushedAt !== undefined && pushedAt > (checkedAt ?? -Infinity));
     const confirmed = head !== undefined && cached !== undefined && !moved;
-    const now = moved || (few && !confirmed);
     if (
-      !now &&
+      !moved &&
       checkedAt !== undefined &&
       (confirmed || this.#clock() - checkedAt < HOSTED_RECHECK_MS)
     ) {
@@ -457,6 +473,7 @@ export class SourceFactProvider implements FactProvider {
       }
       this.#repositoriesRead++;
       const facts = sourceFacts(paths, contents);
+      this.#pushedAt.delete(hostedRepositoryKey(url));
       this.#byRepository.set(key, {
         commitSha: tree.etag,
         facts,
@@ -468,6 +485,7 @@ export class SourceFactProvider implements FactProvider {
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'NotModifiedError' && cached) {
+        this.#pushedAt.delete(hostedRepositoryKey(url));
         cached.checkedAt = this.#clock();
         this.#toKeep.add(key);
         return { facts: cached.facts, commitSha: cached.commitSha };

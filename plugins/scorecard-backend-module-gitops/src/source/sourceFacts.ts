@@ -9,7 +9,7 @@ export const SOURCE_FACTS: FactDefinition[] = [
   fact(
     'readable',
     'boolean',
-    'The source repository could be read: it is on the local git host, or its backstage.io/source-location is on a GitHub host of integrations with a token or a GitHub App (read at most hourly by scheduled runs). Only readable sources get the other source facts.',
+    'The source repository could be read: it is on the local git host, or its backstage.io/source-location is on a GitHub host of integrations with a token or a GitHub App (asked about at most hourly, and at once when a push moved its branch). Only readable sources get the other source facts.',
   ),
   fact(
     'hasCiWorkflow',

@@ -596,6 +596,142 @@ describe.each(databases.eachSupportedId())(
       expect(await store.claimChecksRun('digest-a')).toBe(true);
     });
 
+    it('keeps waivers with the entity they were made for, not with its ref', async () => {
+      const ref = 'component:default/a';
+      const record = (waiverId: string, entityUid?: string) => ({
+        id: waiverId,
+        entityRef: ref,
+        ...(entityUid ? { entityUid } : {}),
+        checkId: 'two-replicas',
+        reason: 'Migrating',
+        expiresOn: '2026-03-20',
+        createdBy: 'user:default/bob',
+        createdAt: `2026-03-0${waiverId.slice(1)}T09:00:00.000Z`,
+      });
+      // w1 from before uids were kept; w2 made for the entity with uid-1.
+      await store.createWaiver(record('w1'));
+      await store.createWaiver(record('w2', 'uid-1'));
+      await save([evaluation('a', 'gold', { uid: 'uid-1' })]);
+      await store.adoptWaivers(new Map([[ref, 'uid-1']]));
+      expect(await store.getWaiver('w1')).toMatchObject({ entityUid: 'uid-1' });
+      expect((await store.listWaivers(ref)).map(w => w.id)).toEqual([
+        'w2',
+        'w1',
+      ]);
+
+      // The entity is deleted and another registered under the same ref.
+      await save([evaluation('a', 'bronze', { uid: 'uid-2' })], '2026-03-11');
+      await store.adoptWaivers(new Map([[ref, 'uid-2']]));
+      expect(await store.listWaivers(ref)).toEqual([]);
+      expect(
+        (await store.activeWaivers({ today: '2026-03-11', entityRefs: [ref] }))
+          .map(w => w.entityUid)
+          .sort(),
+      ).toEqual(['uid-1', 'uid-1']);
+    });
+
+    it('grades an entity on request once per interval, on any replica', async () => {
+      const other = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const ref = 'component:default/a';
+      const at = (time: string, sinceTime: string) => ({
+        now: `2026-03-10T${time}.000Z`,
+        since: `2026-03-10T${sinceTime}.000Z`,
+      });
+      const first = await Promise.all(
+        [store, other, store].map(s =>
+          s.claimEvaluation(ref, at('10:00:00', '09:59:00')),
+        ),
+      );
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect(await other.claimEvaluation(ref, at('10:00:59', '09:59:59'))).toBe(
+        false,
+      );
+      expect(await other.claimEvaluation(ref, at('10:01:00', '10:00:00'))).toBe(
+        true,
+      );
+      // Another entity is its own.
+      expect(
+        await store.claimEvaluation(
+          'component:default/b',
+          at('10:01:00', '10:00:00'),
+        ),
+      ).toBe(true);
+    });
+
+    it('counts each caller’s requests per window on all replicas together', async () => {
+      const other = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const minute = Date.parse('2026-03-10T10:00:00Z');
+      const counts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? store : other).countRequest(
+            'evaluate:user:default/bob',
+            minute,
+          ),
+        ),
+      );
+      expect(counts.map(c => c.count).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
+      expect(
+        await store.countRequest('evaluate:user:default/alice', minute),
+      ).toEqual({ count: 1, windowStart: minute });
+      // A replica whose clock lags counts in the current window.
+      expect(
+        await other.countRequest('evaluate:user:default/bob', minute - 60_000),
+      ).toEqual({ count: 13, windowStart: minute });
+      // The next minute starts again.
+      expect(
+        await store.countRequest('evaluate:user:default/bob', minute + 60_000),
+      ).toEqual({ count: 1, windowStart: minute + 60_000 });
+    });
+
+    it('limits lists and daily history to the entities a caller may see, however many', async () => {
+      await save([
+        evaluation('a', 'gold'),
+        evaluation('b', 'bronze', { failing: ['two-replicas'] }),
+        evaluation('c', 'silver'),
+      ]);
+      // More refs than either database binds in one statement.
+      const visibleRefs = [
+        'component:default/a',
+        'component:default/c',
+        ...Array.from({ length: 40_000 }, (_, i) => `component:default/x${i}`),
+      ];
+      const page = await store.queryEntities(query({ visibleRefs }));
+      expect(page.items.map(i => i.entityRef)).toEqual([
+        'component:default/a',
+        'component:default/c',
+      ]);
+      expect(page.levels).toEqual({ none: 0, bronze: 0, silver: 1, gold: 1 });
+      expect(
+        (await store.queryEntities(query({ visibleRefs: [] }))).totalItems,
+      ).toBe(0);
+      // Everyone's counts are not what this caller saw.
+      expect((await store.queryEntities(query())).totalItems).toBe(3);
+
+      expect(
+        await store.groupHistory(undefined, '2026-03-01', { visibleRefs }),
+      ).toEqual([
+        {
+          day: '2026-03-10',
+          entities: 2,
+          levels: { none: 0, bronze: 0, silver: 1, gold: 1 },
+        },
+      ]);
+    });
+
+    it('keeps the level counts of a bounded number of filters', async () => {
+      await save([evaluation('a', 'gold')]);
+      for (let i = 0; i < 600; i++) {
+        await store.queryEntities(query({ failingCheck: `check-${i}` }));
+      }
+      expect(store.keptLevelCounts).toBe(500);
+    });
+
     it('remembers when the last full evaluation started', async () => {
       expect(await store.getLastFullRun()).toBeUndefined();
       await store.setLastFullRun('2026-03-10T10:00:00.000Z');

@@ -21,6 +21,7 @@ import {
   StoredEntity,
   WaiverRecord,
 } from './ScorecardStore';
+import { LruMap } from '../lruMap';
 
 const migrationsDir = resolvePackagePath(
   '@causeway/plugin-scorecard-backend',
@@ -36,11 +37,14 @@ const HISTORY = 'scorecard_history';
 const WAIVERS = 'scorecard_waivers';
 const GROUP_TREE = 'scorecard_group_tree';
 const STATE = 'scorecard_state';
+const EVALUATE_CLAIMS = 'scorecard_evaluate_claims';
+const REQUEST_COUNTS = 'scorecard_request_counts';
 
 type EntityRow = {
   entity_ref: string;
   kind: string;
   name: string;
+  entity_uid: string | null;
   title: string | null;
   owner: string | null;
   system: string | null;
@@ -62,6 +66,7 @@ type EntityRow = {
 type WaiverRow = {
   id: string;
   entity_ref: string;
+  entity_uid: string | null;
   check_id: string;
   reason: string;
   expires_on: string;
@@ -84,6 +89,8 @@ const ANALYZE_AFTER = 1000;
 
 /** How long another replica's writes may take to show in level counts. */
 const COUNTS_TTL_MS = 5_000;
+/** Filters whose level counts are kept: callers choose them. */
+const COUNTS_KEPT = 500;
 
 type LevelCounts = Record<EntityLevel, number>;
 
@@ -107,6 +114,7 @@ function toRow(
     entity_ref: e.entityRef,
     kind: e.kind,
     name: e.name,
+    entity_uid: e.uid ?? null,
     title: e.title ?? null,
     owner: e.owner ?? null,
     system: e.system ?? null,
@@ -139,6 +147,7 @@ function fromWaiverRow(row: WaiverRow): WaiverRecord {
   return {
     id: row.id,
     entityRef: row.entity_ref,
+    ...(row.entity_uid ? { entityUid: row.entity_uid } : {}),
     checkId: row.check_id,
     reason: row.reason,
     expiresOn: row.expires_on,
@@ -176,7 +185,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
    * them; a write here clears them, and another replica's writes show
    * within COUNTS_TTL_MS.
    */
-  #counts = new Map<string, { at: number; levels: Promise<LevelCounts> }>();
+  #counts = new LruMap<string, { at: number; levels: Promise<LevelCounts> }>(
+    COUNTS_KEPT,
+  );
   #lastFullRun?: { at: number; value: Promise<string | undefined> };
 
   private constructor(private readonly db: Knex) {
@@ -406,6 +417,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           if (!refs.length) return;
         }
         await tx(FAILING).whereIn('entity_ref', refs).delete();
+        await tx(EVALUATE_CLAIMS).whereIn('entity_ref', refs).delete();
         await tx(ENTITIES).whereIn('entity_ref', refs).delete();
       });
     }
@@ -420,6 +432,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       ...this.#item(row),
       kind: row.kind,
       name: row.name,
+      uid: optional(row.entity_uid),
       etag: optional(row.catalog_etag),
       results: JSON.parse(row.results),
       revisions: parseGraded(row.graded),
@@ -469,6 +482,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
       }
       if (query.system) q.where('system', query.system);
       if (query.kind) q.where('kind', query.kind);
+      if (query.visibleRefs)
+        this.#whereRefIn(q, 'entity_ref', query.visibleRefs);
       if (query.levels?.length) {
         // By rank, which the level indexes start with.
         q.whereIn('level_rank', query.levels.map(levelRank));
@@ -548,6 +563,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
     filtered: () => Knex.QueryBuilder<EntityRow>,
   ): Promise<LevelCounts> {
     const { owner, ownerGroup, system, kind, levels, failingCheck } = query;
+    // One caller's view of the catalog is not another's: not kept.
+    if (query.visibleRefs) return this.#countLevels(filtered);
     const key = JSON.stringify([
       owner,
       ownerGroup,
@@ -559,24 +576,50 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const now = Date.now();
     const cached = this.#counts.get(key);
     if (cached && now - cached.at < COUNTS_TTL_MS) return cached.levels;
-    const counted = (async () => {
-      // By rank: the level indexes hold it, so no row is read.
-      const rows = (await filtered()
-        .select('level_rank')
-        .count({ count: '*' })
-        .groupBy('level_rank')) as Array<{
-        level_rank: number;
-        count: number | string;
-      }>;
-      const counts = emptyLevels();
-      for (const { level_rank: rank, count } of rows) {
-        counts[rank === 0 ? 'none' : LEVELS[rank - 1]] = Number(count);
-      }
-      return counts;
-    })();
+    const counted = this.#countLevels(filtered);
     this.#counts.set(key, { at: now, levels: counted });
     counted.catch(() => this.#counts.delete(key));
     return counted;
+  }
+
+  /** How many level counts are kept (at most COUNTS_KEPT filters). */
+  get keptLevelCounts(): number {
+    return this.#counts.size;
+  }
+
+  async #countLevels(
+    filtered: () => Knex.QueryBuilder<EntityRow>,
+  ): Promise<LevelCounts> {
+    // By rank: the level indexes hold it, so no row is read.
+    const rows = (await filtered()
+      .select('level_rank')
+      .count({ count: '*' })
+      .groupBy('level_rank')) as Array<{
+      level_rank: number;
+      count: number | string;
+    }>;
+    const counts = emptyLevels();
+    for (const { level_rank: rank, count } of rows) {
+      counts[rank === 0 ? 'none' : LEVELS[rank - 1]] = Number(count);
+    }
+    return counts;
+  }
+
+  /**
+   * Limits a query to rows whose column is one of `refs`, with the list as
+   * one bound value (a JSON array), however long it is: SQLite and
+   * PostgreSQL both cap the values one statement may bind.
+   */
+  #whereRefIn(q: Knex.QueryBuilder, column: string, refs: string[]) {
+    const list = JSON.stringify(refs);
+    if (this.#isPostgres) {
+      q.whereRaw('?? in (select jsonb_array_elements_text(?::jsonb))', [
+        column,
+        list,
+      ]);
+    } else {
+      q.whereRaw('?? in (select value from json_each(?))', [column, list]);
+    }
   }
 
   async entityHistory(
@@ -599,9 +642,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
   async groupHistory(
     groupRef: string | undefined,
     sinceDay: string,
+    options: { visibleRefs?: string[] } = {},
   ): Promise<GroupHistoryPoint[]> {
     const query = this.db(HISTORY);
     if (groupRef) query.whereIn('owner', this.#descendants(groupRef));
+    if (options.visibleRefs) {
+      this.#whereRefIn(query, 'entity_ref', options.visibleRefs);
+    }
     const rows: Array<{ day: string; level: EntityLevel; count: unknown }> =
       await query
         .where('day', '>=', sinceDay)
@@ -669,6 +716,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     await this.db<WaiverRow>(WAIVERS).insert({
       id: waiver.id,
       entity_ref: waiver.entityRef,
+      entity_uid: waiver.entityUid ?? null,
       check_id: waiver.checkId,
       reason: waiver.reason,
       expires_on: waiver.expiresOn,
@@ -700,12 +748,20 @@ export class DatabaseScorecardStore implements ScorecardStore {
   }
 
   async listWaivers(entityRef: string): Promise<WaiverRecord[]> {
-    const rows = await this.db<WaiverRow>(WAIVERS)
-      .where('entity_ref', entityRef)
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'asc' },
-      ]);
+    const uid = (
+      await this.db<EntityRow>(ENTITIES)
+        .where('entity_ref', entityRef)
+        .first('entity_uid')
+    )?.entity_uid;
+    const query = this.db<WaiverRow>(WAIVERS).where('entity_ref', entityRef);
+    // Not yet evaluated with a uid: the ref's waivers, as before uids.
+    if (uid) {
+      query.where(q => q.where('entity_uid', uid).orWhereNull('entity_uid'));
+    }
+    const rows = await query.orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'asc' },
+    ]);
     return rows.map(fromWaiverRow);
   }
 
@@ -727,6 +783,64 @@ export class DatabaseScorecardStore implements ScorecardStore {
       );
     }
     return out;
+  }
+
+  async adoptWaivers(uids: ReadonlyMap<string, string>): Promise<void> {
+    if (!uids.size) return;
+    // Waivers without a uid are only those from before uids were kept: the
+    // first evaluation after the upgrade gives them one, later ones find none.
+    const orphans: Array<{ entity_ref: string }> = await this.db(WAIVERS)
+      .whereNull('entity_uid')
+      .distinct('entity_ref');
+    for (const { entity_ref: ref } of orphans) {
+      const uid = uids.get(ref);
+      if (!uid) continue;
+      await this.db(WAIVERS)
+        .where('entity_ref', ref)
+        .whereNull('entity_uid')
+        .update({ entity_uid: uid });
+    }
+  }
+
+  async claimEvaluation(
+    entityRef: string,
+    options: { now: string; since: string },
+  ): Promise<boolean> {
+    const claimed = await this.db(EVALUATE_CLAIMS)
+      .insert({ entity_ref: entityRef, claimed_at: options.now })
+      .onConflict('entity_ref')
+      .merge()
+      .where(`${EVALUATE_CLAIMS}.claimed_at`, '<=', options.since)
+      .returning('entity_ref');
+    return claimed.length > 0;
+  }
+
+  async countRequest(
+    key: string,
+    windowStart: number,
+  ): Promise<{ count: number; windowStart: number }> {
+    // One statement: concurrent requests on any replica each add one. A
+    // replica whose clock is a little behind counts in the current window.
+    const newer = this.db.raw('excluded.window_start > ??.??', [
+      REQUEST_COUNTS,
+      'window_start',
+    ]);
+    const [row] = await this.db(REQUEST_COUNTS)
+      .insert({ key, window_start: windowStart, count: 1 })
+      .onConflict('key')
+      .merge({
+        count: this.db.raw('case when ? then 1 else ??.?? + 1 end', [
+          newer,
+          REQUEST_COUNTS,
+          'count',
+        ]),
+        window_start: this.db.raw(
+          'case when ? then excluded.window_start else ??.?? end',
+          [newer, REQUEST_COUNTS, 'window_start'],
+        ),
+      })
+      .returning(['count', 'window_start']);
+    return { count: Number(row.count), windowStart: Number(row.window_start) };
   }
 
   async getLastFullRun(): Promise<string | undefined> {

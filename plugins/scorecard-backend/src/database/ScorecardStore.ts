@@ -27,6 +27,8 @@ export type EntityEvaluation = {
   /** Lowercase, e.g. component */
   kind: string;
   name: string;
+  /** The catalog's uid of the entity evaluated: its waivers are its uid's. */
+  uid?: string;
   title?: string;
   /** The owner's ref (ownedBy), lowercase. */
   owner?: string;
@@ -62,6 +64,11 @@ export type EntityQuery = {
   levels?: EntityLevel[];
   failingCheck?: string;
   kind?: string;
+  /**
+   * Only these entities (the caller may not see others in the catalog);
+   * undefined: no such limit.
+   */
+  visibleRefs?: string[];
   sort: OverviewSort;
   order: 'asc' | 'desc';
   limit: number;
@@ -69,13 +76,17 @@ export type EntityQuery = {
 };
 
 export type EntityQueryResult = {
-  items: Omit<StoredEntity, 'results' | 'etag' | 'kind' | 'name'>[];
+  items: Omit<StoredEntity, 'results' | 'etag' | 'kind' | 'name' | 'uid'>[];
   totalItems: number;
   levels: Record<EntityLevel, number>;
 };
 
-/** A waiver as recorded: waivers are revoked, never deleted. */
-export type WaiverRecord = Omit<Waiver, 'active'>;
+/**
+ * A waiver as recorded: waivers are revoked, never deleted. It belongs to
+ * the entity with its uid (none: recorded before uids were kept, until its
+ * entity is next evaluated, or an entity without one).
+ */
+export type WaiverRecord = Omit<Waiver, 'active'> & { entityUid?: string };
 
 export type GroupEdge = { ancestor: string; descendant: string };
 
@@ -116,11 +127,13 @@ export interface ScorecardStore {
   ): Promise<EntityHistoryPoint[]>;
   /**
    * Per day, the levels of the entities owned by the group or a group below
-   * it; of every entity without a group.
+   * it; of every entity without a group. With `visibleRefs`, of those
+   * entities only.
    */
   groupHistory(
     groupRef: string | undefined,
     sinceDay: string,
+    options?: { visibleRefs?: string[] },
   ): Promise<GroupHistoryPoint[]>;
   /** Deletes history before `day`; returns how many rows. */
   pruneHistory(beforeDay: string): Promise<number>;
@@ -138,13 +151,40 @@ export interface ScorecardStore {
     revokedBy: string;
     revokedAt: string;
   }): Promise<WaiverRecord | undefined>;
-  /** Every waiver of an entity, newest first. */
+  /**
+   * Every waiver of the entity now stored under this ref (by the uid it was
+   * last evaluated as), newest first.
+   */
   listWaivers(entityRef: string): Promise<WaiverRecord[]>;
   /** Waivers not revoked that apply on `today` or later, of some entities or all. */
   activeWaivers(options: {
     today: string;
     entityRefs?: string[];
   }): Promise<WaiverRecord[]>;
+  /**
+   * Gives the waivers recorded without a uid under these refs the uid of
+   * the entity now evaluated under each (uids by ref).
+   */
+  adoptWaivers(uids: ReadonlyMap<string, string>): Promise<void>;
+
+  /**
+   * Records that a request grades the entity `now`, unless one did after
+   * `since`, on any replica: true when this caller should grade it.
+   */
+  claimEvaluation(
+    entityRef: string,
+    options: { now: string; since: string },
+  ): Promise<boolean>;
+  /**
+   * Counts a request under `key` in the window starting at `windowStart`
+   * (milliseconds; a new window starts the count again), in one statement
+   * shared by the replicas. Returns the count including this one, and the
+   * window it is in (a later one, when another replica started it).
+   */
+  countRequest(
+    key: string,
+    windowStart: number,
+  ): Promise<{ count: number; windowStart: number }>;
 
   /**
    * Records that a full run was asked for the checks with this digest; true

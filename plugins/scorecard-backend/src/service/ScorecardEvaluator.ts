@@ -191,7 +191,7 @@ export class ScorecardEvaluator {
     signal?.throwIfAborted();
     const [{ facts, revisions }, waivers] = await Promise.all([
       this.#collect(entities, { all: true }),
-      this.#store.activeWaivers({ today }),
+      this.#waiversOf(entities, today, { all: true }),
     ]);
     const factsTime = lap();
     signal?.throwIfAborted();
@@ -263,10 +263,7 @@ export class ScorecardEvaluator {
     }
     const [collected, waivers] = await Promise.all([
       this.#collect(entities),
-      this.#store.activeWaivers({
-        today,
-        entityRefs: entities.map(entityRefOf),
-      }),
+      this.#waiversOf(entities, today),
     ]);
     const evaluations = this.#evaluate(
       checks,
@@ -283,6 +280,20 @@ export class ScorecardEvaluator {
     const scored = new Map(evaluations.map(e => [e.entityRef, e]));
     await this.#store.deleteEntities(refs.filter(ref => !scored.has(ref)));
     return scored;
+  }
+
+  /**
+   * The entity as the catalog has it now, with its uid (to record waivers
+   * under); undefined when the catalog does not have it.
+   */
+  async catalogEntity(
+    entityRef: string,
+  ): Promise<{ uid?: string } | undefined> {
+    const { items } = await this.#catalog.getEntitiesByRefs(
+      { entityRefs: [normalizeRef(entityRef)], fields: ['metadata.uid'] },
+      { credentials: await this.#auth.getOwnServiceCredentials() },
+    );
+    return items[0] ? { uid: items[0].metadata?.uid } : undefined;
   }
 
   /**
@@ -526,14 +537,37 @@ export class ScorecardEvaluator {
     return { facts: merged, revisions };
   }
 
+  /**
+   * The active waivers of these entities as they are now (by uid); those
+   * recorded before uids were kept take their entity's uid first.
+   */
+  async #waiversOf(
+    entities: Entity[],
+    today: string,
+    options: { all?: boolean } = {},
+  ) {
+    const uids = new Map(entities.map(e => [entityRefOf(e), e.metadata.uid]));
+    await this.#store.adoptWaivers(
+      new Map(
+        [...uids].filter((entry): entry is [string, string] =>
+          Boolean(entry[1]),
+        ),
+      ),
+    );
+    const waivers = await this.#store.activeWaivers({
+      today,
+      ...(options.all ? {} : { entityRefs: [...uids.keys()] }),
+    });
+    return indexWaivers(waivers, uids);
+  }
+
   #evaluate(
     checks: CompiledChecks,
     entities: Entity[],
     collected: Collected,
-    waivers: Parameters<typeof indexWaivers>[0],
+    waiverIndex: ReturnType<typeof indexWaivers>,
     today: string,
   ): EntityEvaluation[] {
-    const waiverIndex = indexWaivers(waivers);
     const out: EntityEvaluation[] = [];
     for (const entity of entities) {
       const ref = entityRefOf(entity);

@@ -26,7 +26,7 @@ import { FreshResults } from './FreshResults';
 import { addDays, dayOf, ScorecardEvaluator } from './ScorecardEvaluator';
 
 /** A waiver as the API shows it: the record, and whether it applies today. */
-export type WaiverView = WaiverRecord & { active: boolean };
+export type WaiverView = Omit<WaiverRecord, 'entityUid'> & { active: boolean };
 
 export type WaiverInput = {
   checkId: string;
@@ -36,7 +36,7 @@ export type WaiverInput = {
 
 export type ListQuery = Pick<
   EntityQuery,
-  'sort' | 'order' | 'limit' | 'offset'
+  'sort' | 'order' | 'limit' | 'offset' | 'visibleRefs'
 >;
 
 const latest = (a: string, b?: string) => (b && b > a ? b : a);
@@ -55,6 +55,7 @@ export class ScorecardService {
   readonly #facts: FactDefinition[];
   readonly #waiverMaxDays: number;
   readonly #retentionDays: number;
+  readonly #evaluateMinIntervalMs: number;
   readonly #clock: () => Date;
   readonly #fresh: FreshResults;
 
@@ -66,6 +67,8 @@ export class ScorecardService {
     facts: FactDefinition[];
     waiverMaxDays: number;
     retentionDays: number;
+    /** An entity graded on request is not graded on request again for this long. */
+    evaluateMinIntervalMs: number;
     clock?: () => Date;
   }) {
     this.#store = options.store;
@@ -74,6 +77,7 @@ export class ScorecardService {
     this.#facts = options.facts;
     this.#waiverMaxDays = options.waiverMaxDays;
     this.#retentionDays = options.retentionDays;
+    this.#evaluateMinIntervalMs = options.evaluateMinIntervalMs;
     this.#clock = options.clock ?? (() => new Date());
     this.#fresh = new FreshResults(options);
   }
@@ -114,8 +118,20 @@ export class ScorecardService {
     };
   }
 
-  /** Evaluates the entity now and returns its new scorecard. */
+  /**
+   * Evaluates the entity now and returns its new scorecard; within the
+   * minimum interval of the last evaluation on request (by anyone, on any
+   * replica), returns the stored one instead.
+   */
   async evaluate(entityRef: string): Promise<EntityScorecard> {
+    const now = this.#clock();
+    const claimed = await this.#store.claimEvaluation(entityRef, {
+      now: now.toISOString(),
+      since: new Date(
+        now.getTime() - this.#evaluateMinIntervalMs,
+      ).toISOString(),
+    });
+    if (!claimed) return this.scorecard(entityRef);
     const done = await this.#evaluator.evaluateEntities([entityRef]);
     if (!done.size) {
       throw new NotFoundError(`No check applies to ${entityRef}`);
@@ -156,6 +172,11 @@ export class ScorecardService {
           return { checkId, title, level, values, fix };
         }),
     };
+  }
+
+  /** The kinds the checks select, lowercase; undefined: every kind. */
+  selectedKinds(): string[] | undefined {
+    return this.#evaluator.checks.kinds;
   }
 
   /**
@@ -209,14 +230,20 @@ export class ScorecardService {
     };
   }
 
-  /** A group's level counts per day; without a group, the organisation's. */
+  /**
+   * A group's level counts per day; without a group, the organisation's;
+   * with `visibleRefs`, of those entities only.
+   */
   async groupHistory(
     groupRef: string | undefined,
     days: number,
+    visibleRefs?: string[],
   ): Promise<{ groupRef?: string; items: GroupHistoryPoint[] }> {
     return {
       ...(groupRef ? { groupRef } : {}),
-      items: await this.#store.groupHistory(groupRef, this.#since(days)),
+      items: await this.#store.groupHistory(groupRef, this.#since(days), {
+        visibleRefs,
+      }),
     };
   }
 
@@ -260,9 +287,13 @@ export class ScorecardService {
         } days: expiresOn must be ${last} or earlier`,
       );
     }
+    const entity = await this.#evaluator.catalogEntity(entityRef);
+    if (!entity) throw new NotFoundError(`${entityRef} is not in the catalog`);
     const waiver: WaiverRecord = {
       id: randomUUID(),
       entityRef,
+      // The entity as it is now: a later one under the same ref is another.
+      ...(entity.uid ? { entityUid: entity.uid } : {}),
       checkId: input.checkId,
       reason,
       expiresOn: input.expiresOn,
@@ -280,8 +311,8 @@ export class ScorecardService {
     id: string,
     revokedBy: string,
   ): Promise<WaiverView> {
-    const waiver = await this.#store.getWaiver(id);
-    if (!waiver || waiver.entityRef !== entityRef) {
+    const waivers = await this.#store.listWaivers(entityRef);
+    if (!waivers.some(w => w.id === id)) {
       throw new NotFoundError(`${entityRef} has no waiver ${id}`);
     }
     const revoked = await this.#store.revokeWaiver({
@@ -308,7 +339,7 @@ export class ScorecardService {
     return addDays(dayOf(this.#clock()), 1 - days);
   }
 
-  #view(waiver: WaiverRecord): WaiverView {
+  #view({ entityUid: _uid, ...waiver }: WaiverRecord): WaiverView {
     return {
       ...waiver,
       active: !waiver.revokedAt && waiver.expiresOn >= dayOf(this.#clock()),

@@ -10,3 +10,18 @@ export class NotEvaluatedError extends CustomErrorBase {
   name = 'NotEvaluatedError' as const;
   statusCode = 409;
 }
+
+/**
+ * The caller made more requests than its limit allows: HTTP 429, and the
+ * router sets Retry-After to `retryAfterSeconds`.
+ */
+export class TooManyRequestsError extends CustomErrorBase {
+  name = 'TooManyRequestsError' as const;
+  statusCode = 429;
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

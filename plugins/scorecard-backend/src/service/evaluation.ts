@@ -180,6 +180,7 @@ export function evaluateEntity(options: {
     entityRef: entityRefOf(entity),
     kind: entity.kind.toLocaleLowerCase('en-US'),
     name: entity.metadata.name,
+    uid: entity.metadata.uid,
     title: entity.metadata.title,
     owner: related(entity, RELATION_OWNED_BY, undefined, spec.owner),
     system: related(entity, RELATION_PART_OF, 'system', spec.system),
@@ -196,12 +197,24 @@ export function evaluateEntity(options: {
   };
 }
 
-/** Waivers by entity ref, then check id; the one lasting longest wins. */
+/**
+ * Waivers by entity ref, then check id; the one lasting longest wins. Only
+ * the waivers of each entity as evaluated now count (by uid, when `uids`
+ * names the refs' uids): an entity deleted and registered again under the
+ * same ref is another one.
+ */
 export function indexWaivers(
   waivers: WaiverRecord[],
+  uids?: ReadonlyMap<string, string | undefined>,
 ): Map<string, Map<string, WaiverRecord>> {
   const index = new Map<string, Map<string, WaiverRecord>>();
   for (const waiver of waivers) {
+    if (
+      uids &&
+      (waiver.entityUid ?? null) !== (uids.get(waiver.entityRef) ?? null)
+    ) {
+      continue;
+    }
     let byCheck = index.get(waiver.entityRef);
     if (!byCheck) {
       byCheck = new Map();

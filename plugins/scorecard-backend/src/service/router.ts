@@ -11,19 +11,23 @@ import {
   AuthorizePermissionRequest,
   AuthorizeResult,
 } from '@backstage/plugin-permission-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   LEVELS,
+  scorecardEvaluatePermission,
   scorecardReadPermission,
   scorecardWaiverCreatePermission,
   scorecardWaiverDeletePermission,
 } from '@causeway/plugin-scorecard-common';
-import express, { Request } from 'express';
+import express, { ErrorRequestHandler, Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { normalizeRef } from '../refs';
 import { scorecardBadge } from './badge';
 import { ReadDecisions } from './ReadDecisions';
 import { ScorecardService } from './ScorecardService';
+import { TooManyRequestsError } from './errors';
+import { RequestLimit } from './RequestLimit';
 
 const ENTITY = '/entities/:kind/:namespace/:name';
 const GROUP = '/groups/:namespace/:name';
@@ -37,15 +41,23 @@ const listQuery = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
+/**
+ * The longest filter value: refs and check ids are stored in columns this
+ * long, and each distinct filter's level counts are kept for a while.
+ */
+const MAX_FILTER_LENGTH = 255;
+const filter = z.string().min(1).max(MAX_FILTER_LENGTH).optional();
+
 const overviewQuery = z.object({
   ...listQuery,
-  owner: z.string().min(1).optional(),
-  system: z.string().min(1).optional(),
-  kind: z.string().min(1).optional(),
-  failingCheck: z.string().min(1).optional(),
+  owner: filter,
+  system: filter,
+  kind: filter,
+  failingCheck: filter,
   /** One level, or several separated by commas. */
   level: z
     .string()
+    .max(MAX_FILTER_LENGTH)
     .transform(v => v.split(','))
     .pipe(z.array(entityLevel))
     .optional(),
@@ -95,7 +107,8 @@ function refParam(value: string | undefined, defaultKind: string) {
  *   GET    /overview?owner&system&level&failingCheck&kind&sort&order&limit&offset
  *   GET    /history?days                            the organisation per day
  *   GET    /entities/:kind/:namespace/:name         404 when never evaluated
- *   POST   /entities/:kind/:namespace/:name/evaluate
+ *   POST   /entities/:kind/:namespace/:name/evaluate  users; scorecard.evaluate,
+ *                                                   429 past the user's limit
  *   GET    /entities/:kind/:namespace/:name/history?days
  *   GET    /entities/:kind/:namespace/:name/waivers
  *   POST   /entities/:kind/:namespace/:name/waivers 201; scorecard.waiver.create
@@ -116,6 +129,8 @@ export async function createRouter(options: {
   decisionTtlMs: number;
   /** Serve badges without sign-in (scorecard.badges.public). */
   publicBadges: boolean;
+  /** Evaluations on request each user may ask for per minute. */
+  evaluateLimit: RequestLimit;
 }): Promise<express.Router> {
   const { service, auth, httpAuth, permissions, catalog, publicBadges } =
     options;
@@ -189,6 +204,45 @@ export async function createRouter(options: {
     return ref;
   };
 
+  /**
+   * The entities a user may see, for lists (overview, rollups, history),
+   * when the catalog's decision limits them; undefined when it does not.
+   * Conditions are the catalog's to apply: one listing of the refs of the
+   * kinds the checks select, as the user.
+   */
+  const visibleRefs = async (
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> => {
+    if (!auth.isPrincipal(credentials, 'user')) return undefined;
+    const decision = await decisions.authorizeConditional(
+      credentials,
+      catalogEntityReadPermission,
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    if (decision.result === AuthorizeResult.DENY) return [];
+    const kinds = service.selectedKinds();
+    const { items } = await catalog.getEntities(
+      {
+        filter: kinds ? { kind: kinds } : undefined,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials },
+    );
+    return items.map(e => normalizeRef(stringifyEntityRef(e)));
+  };
+
+  /** A list read: scorecard.read, and which entities the caller may see. */
+  const lister = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [, visible] = await Promise.all([
+      authorizeRead(credentials),
+      visibleRefs(credentials),
+    ]);
+    return visible;
+  };
+
   const refOf = (req: Request, kind = req.params.kind) =>
     normalizeRef({
       kind,
@@ -240,14 +294,12 @@ export async function createRouter(options: {
   });
 
   router.get('/overview', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorizeRead(credentials);
+    const visible = await lister(req);
     const query = parse(overviewQuery, req.query);
     res.json(
       await service.overview({
         ...query,
+        visibleRefs: visible,
         levels: query.level,
         owner: refParam(query.owner, 'group'),
         system: refParam(query.system, 'system'),
@@ -260,8 +312,24 @@ export async function createRouter(options: {
     res.json(await service.scorecard(await reader(req)));
   });
 
+  /*
+   * Grading costs cluster listings and GitHub calls: users only (a CI
+   * pipeline reads the gate), the entity's owners (scorecard.evaluate),
+   * counted per user before anything else, and one grading per entity per
+   * minimum interval.
+   */
   router.post(`${ENTITY}/evaluate`, async (req, res) => {
-    res.json(await service.evaluate(await reader(req)));
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await options.evaluateLimit.take(credentials.principal.userEntityRef);
+    const ref = await visibleEntity(credentials, refOf(req));
+    await Promise.all([
+      authorizeRead(credentials),
+      authorize(credentials, {
+        permission: scorecardEvaluatePermission,
+        resourceRef: ref,
+      }),
+    ]);
+    res.json(await service.evaluate(ref));
   });
 
   router.get(`${ENTITY}/history`, async (req, res) => {
@@ -292,28 +360,39 @@ export async function createRouter(options: {
   });
 
   router.get(`${GROUP}/rollup`, async (req, res) => {
-    const ref = await reader(req, 'group');
+    const [ref, visible] = await Promise.all([
+      reader(req, 'group'),
+      lister(req),
+    ]);
     const { sort, order, limit, offset } = parse(
       z.object(listQuery),
       req.query,
     );
-    res.json(await service.rollup(ref, { sort, order, limit, offset }));
+    res.json(
+      await service.rollup(ref, {
+        sort,
+        order,
+        limit,
+        offset,
+        visibleRefs: visible,
+      }),
+    );
   });
 
   router.get(`${GROUP}/history`, async (req, res) => {
-    const ref = await reader(req, 'group');
+    const [ref, visible] = await Promise.all([
+      reader(req, 'group'),
+      lister(req),
+    ]);
     const { days } = parse(historyQuery, req.query);
-    res.json(await service.groupHistory(ref, days));
+    res.json(await service.groupHistory(ref, days, visible));
   });
 
   // The whole organisation's level counts per day.
   router.get('/history', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorizeRead(credentials);
+    const visible = await lister(req);
     const { days } = parse(historyQuery, req.query);
-    res.json(await service.groupHistory(undefined, days));
+    res.json(await service.groupHistory(undefined, days, visible));
   });
 
   router.get('/gate/:kind/:namespace/:name', async (req, res) => {
@@ -333,6 +412,15 @@ export async function createRouter(options: {
       )
       .send(scorecardBadge(await service.badgeLevel(ref)));
   });
+
+  // The error middleware answers; this says when to ask again.
+  const retryAfter: ErrorRequestHandler = (error, _req, res, next) => {
+    if (error instanceof TooManyRequestsError) {
+      res.set('Retry-After', String(error.retryAfterSeconds));
+    }
+    next(error);
+  };
+  router.use(retryAfter);
 
   return router;
 }
