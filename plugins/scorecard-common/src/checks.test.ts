@@ -126,6 +126,52 @@ checks:
     ]);
   });
 
+  it('refuses fix links that are not http(s) or in the portal, and patterns that can backtrack exponentially', () => {
+    const { checks, problems } = parseCheckFile(
+      `checks:
+  - id: scripted
+    title: Owned by a team
+    description: A team answers for it.
+    level: bronze
+    rule: { fact: catalog.ownerKind, equals: Group }
+    fix:
+      text: Set spec.owner.
+      link: javascript:fetch('/api/auth/refresh')
+  - id: catastrophic
+    title: Owned by a team
+    description: A team answers for it.
+    level: bronze
+    rule: { fact: catalog.ownerKind, matches: '^(a+)+$' }
+    fix: { text: Set spec.owner., link: /catalog }
+  - id: fine
+    title: Owned by a team
+    description: A team answers for it.
+    level: bronze
+    rule: { fact: catalog.ownerKind, matches: '^(Group|User)$' }
+    fix: { text: Set spec.owner., link: https://docs.example.com/owner }
+`,
+      'scorecards/links.yaml',
+      facts,
+    );
+    expect(checks.map(c => c.id)).toEqual(['fine']);
+    expect(problems).toEqual([
+      {
+        file: 'scorecards/links.yaml',
+        line: 9,
+        message: expect.stringMatching(
+          /^check scripted: fix\.link: "javascript:fetch\('\/api\/auth\/refresh'\)" is not a link users may be sent to/,
+        ),
+      },
+      {
+        file: 'scorecards/links.yaml',
+        line: 14,
+        message: expect.stringMatching(
+          /^check catastrophic: rule\.matches: the pattern "\^\(a\+\)\+\$" repeats a group that itself holds a quantifier/,
+        ),
+      },
+    ]);
+  });
+
   it('says where a file that is not YAML breaks', () => {
     const { checks, problems } = parseCheckFile(
       'checks:\n  - id: a\n    title: [\n',

@@ -1,6 +1,8 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Level, LEVELS } from './levels';
+import { isSafeLink } from './links';
+import { regexProblem } from './regexSafety';
 import {
   FactDefinition,
   OPERATOR_FACT_TYPES,
@@ -67,7 +69,14 @@ const checkSchema = z.strictObject({
   rule: z.unknown().refine(v => v !== undefined, 'a check needs a rule'),
   fix: z.strictObject({
     text: z.string().min(1),
-    link: z.string().min(1).optional(),
+    link: z
+      .string()
+      .min(1)
+      .refine(isSafeLink, {
+        error: issue =>
+          `"${issue.input}" is not a link users may be sent to: use an http(s) URL or a path in the portal starting with /`,
+      })
+      .optional(),
   }),
 });
 
@@ -139,14 +148,18 @@ function valueProblem(op: Operator, value: unknown): string | undefined {
         : `${op} needs a list of strings or numbers`;
     case 'contains':
       return typeof value === 'string' ? undefined : 'contains needs a string';
-    case 'matches':
+    case 'matches': {
       if (typeof value !== 'string')
         return 'matches needs a regular expression';
       try {
-        return RegExp(value) && undefined;
+        RegExp(value);
       } catch (error) {
         return `matches: ${(error as Error).message}`;
       }
+      // Facts hold strings users write (annotations, file contents).
+      const unsafe = regexProblem(value);
+      return unsafe && `the pattern "${value}" ${unsafe}`;
+    }
     case 'exists':
       return typeof value === 'boolean'
         ? undefined

@@ -23,6 +23,7 @@ export type {
   Rule,
 } from './rules';
 export { parseCheckFile, selectorMatches } from './checks';
+export { isSafeLink } from './links';
 export type {
   CheckDefinition,
   CheckFileProblem,

@@ -68,6 +68,34 @@ describe('CheckLoader', () => {
     );
   });
 
+  it('refuses a check whose fix link is a script or whose pattern can backtrack exponentially, naming the file, check and pattern', async () => {
+    write(
+      'unsafe.yaml',
+      check('scripted').replace(
+        '{ text: Fix it. }',
+        '{ text: Fix it., link: "javascript:alert(1)" }',
+      ),
+      check('nested', "{ fact: catalog.ownerKind, matches: '(x+)+y' }"),
+      check('fine'),
+    );
+
+    const { checks, problems } = await loader.load();
+
+    expect(checks.map(c => c.id)).toEqual(['fine']);
+    expect(problems.map(p => `${p.file}: ${p.message}`)).toEqual([
+      expect.stringMatching(
+        /^scorecards\/unsafe\.yaml: check scripted: fix\.link: "javascript:alert\(1\)" is not a link/,
+      ),
+      expect.stringMatching(
+        /^scorecards\/unsafe\.yaml: check nested: rule\.matches: the pattern "\(x\+\)\+y" repeats a group/,
+      ),
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('scorecards/unsafe.yaml'),
+      expect.anything(),
+    );
+  });
+
   it('reports a duplicate id as a problem and keeps the first', async () => {
     write('a.yaml', check('owned'));
     write('b.yaml', check('other'), check('owned'));

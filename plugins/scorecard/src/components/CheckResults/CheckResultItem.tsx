@@ -3,7 +3,11 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
-import { CheckResult, CheckStatus } from '@causeway/plugin-scorecard-common';
+import {
+  CheckResult,
+  CheckStatus,
+  isSafeLink,
+} from '@causeway/plugin-scorecard-common';
 import { formatFactValue } from './formatFactValue';
 
 const STATUS: Record<
@@ -70,7 +74,8 @@ export function CheckResultItem(props: {
       {result.status === 'fail' && (
         <Typography variant="body2">
           <strong>How to fix:</strong> {result.fix.text}
-          {result.fix.link && (
+          {/* The backend refuses other links; an older one is not shown. */}
+          {result.fix.link && isSafeLink(result.fix.link) && (
             <>
               {' '}
               <Link href={result.fix.link} target="_blank" rel="noopener">

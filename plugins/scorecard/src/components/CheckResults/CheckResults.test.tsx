@@ -35,4 +35,38 @@ describe('CheckResults', () => {
       tagged.getByRole('button', { name: 'Act on Tagged' }),
     ).toBeInTheDocument();
   });
+
+  it('links to a fix only at an http(s) URL or a path in the portal', () => {
+    render(
+      <CheckResults
+        results={[
+          checkResult('docs', {
+            title: 'Documented',
+            status: 'fail',
+            fix: { text: 'Add docs.', link: 'https://docs.example.com/docs' },
+          }),
+          checkResult('golden', {
+            title: 'From a golden path',
+            status: 'fail',
+            fix: { text: 'Start over.', link: '/create' },
+          }),
+          checkResult('scripted', {
+            title: 'Scripted',
+            status: 'fail',
+            // eslint-disable-next-line no-script-url
+            fix: { text: 'Click me.', link: 'javascript:alert(1)' },
+          }),
+        ]}
+      />,
+    );
+    const link = (title: string) =>
+      within(screen.getByRole('listitem', { name: title })).queryByRole('link');
+    expect(link('Documented')).toHaveAttribute(
+      'href',
+      'https://docs.example.com/docs',
+    );
+    expect(link('From a golden path')).toHaveAttribute('href', '/create');
+    expect(link('Scripted')).toBeNull();
+    expect(screen.getByText(/Click me\./)).toBeInTheDocument();
+  });
 });
