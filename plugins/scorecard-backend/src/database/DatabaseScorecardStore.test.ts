@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { EntityLevel } from '@causeway/plugin-scorecard-common';
 import { Knex } from 'knex';
@@ -628,6 +629,30 @@ describe.each(databases.eachSupportedId())(
           .map(w => w.entityUid)
           .sort(),
       ).toEqual(['uid-1', 'uid-1']);
+    });
+
+    it('migrates down and up again, and waivers from before uids take their entity’s uid at its next evaluation', async () => {
+      const directory = resolvePackagePath(
+        '@causeway/plugin-scorecard-backend',
+        'migrations',
+      );
+      // Back to before waivers had uids (the last migration), with one.
+      await knex.migrate.down({ directory });
+      await knex('scorecard_waivers').insert({
+        id: 'w-old',
+        entity_ref: 'component:default/a',
+        check_id: 'two-replicas',
+        reason: 'Migrating',
+        expires_on: '2026-03-20',
+        created_by: 'user:default/bob',
+        created_at: '2026-03-01T09:00:00.000Z',
+      });
+      await knex.migrate.latest({ directory });
+      expect(await store.getWaiver('w-old')).not.toHaveProperty('entityUid');
+      await store.adoptWaivers(new Map([['component:default/a', 'uid-1']]));
+      expect(await store.getWaiver('w-old')).toMatchObject({
+        entityUid: 'uid-1',
+      });
     });
 
     it('grades an entity on request once per interval, on any replica', async () => {

@@ -8,10 +8,11 @@ import {
   PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { LruMap } from '../lruMap';
 
 type Kept = { at: number; decision: Promise<PolicyDecision> };
 
-/** How many users' decisions are kept at most; the oldest go first. */
+/** How many users' decisions are kept at most; the least recently used go first. */
 const MAX_KEPT = 10_000;
 
 /**
@@ -32,7 +33,7 @@ export class ReadDecisions {
   readonly #auth: AuthService;
   readonly #ttlMs: number;
   readonly #clock: () => number;
-  readonly #kept = new Map<string, Kept>();
+  readonly #kept = new LruMap<string, Kept>(MAX_KEPT);
 
   constructor(options: {
     permissions: PermissionsService;
@@ -92,14 +93,10 @@ export class ReadDecisions {
 
     // Reads that arrive together share one call; a failed call is not kept.
     const decision = ask();
-    this.#kept.delete(key);
     this.#kept.set(key, { at: now, decision });
     decision.catch(() => {
       if (this.#kept.get(key)?.decision === decision) this.#kept.delete(key);
     });
-    if (this.#kept.size > MAX_KEPT) {
-      this.#kept.delete(this.#kept.keys().next().value!);
-    }
     return decision;
   }
 }
