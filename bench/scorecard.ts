@@ -359,6 +359,9 @@ async function benchDatabase(
       techInsightsCausewayFacts({ checks, handle: techInsights }),
     ],
     config: { techInsights: techInsightsConfig(checks) },
+    // Each re-evaluation is measured: none answered from the last one or
+    // refused by the per-user limit.
+    scorecard: { evaluate: { minIntervalSeconds: 0, perUserPerMinute: 1000 } },
   });
   const baseUrl = backend.baseUrl;
   try {
@@ -532,8 +535,9 @@ async function benchDatabase(
     const reevaluateApi: number[] = [];
     for (const [i, name] of sampleRefs.entries()) {
       const t = performance.now();
+      // An admin: evaluating is the owners' (the reader's team owns none).
       await expectOk(
-        reader(
+        admin(
           'POST',
           `/api/scorecard/entities/component/default/${name}/evaluate`,
         ),
@@ -1206,7 +1210,7 @@ What each number includes:
   GitOps event reaching subscribers to the store having written the
   entity's new result (the scorecard's part: catalog read, facts,
   evaluation, write). The commit and push are shown apart.
-- POST …/evaluate: the API's re-evaluation over HTTP as a signed-in user
+- POST …/evaluate: the API's re-evaluation over HTTP as a platform admin
   (auth, permission, catalog visibility, evaluation, store, response).
 - GET /overview, /gate, /badge: real HTTP from a worker thread with a user
   token (the same process, its own event loop); the median round by p95 is
