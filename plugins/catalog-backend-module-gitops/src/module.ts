@@ -15,6 +15,7 @@ import {
   SourceRepositoryCreatedEvent,
   usesLocalGitHost,
 } from '@causeway/plugin-gitops-node';
+import { EntityTrustProcessor } from './processors/EntityTrustProcessor';
 import { GitOpsClaimEntityProvider } from './providers/GitOpsClaimEntityProvider';
 import { LocalGitHostEntityProvider } from './providers/LocalGitHostEntityProvider';
 
@@ -24,6 +25,9 @@ import { LocalGitHostEntityProvider } from './providers/LocalGitHostEntityProvid
  * infrastructure from the GitOps repository.
  * Both are re-read on a schedule and at once on Causeway's change events, so
  * a golden path's entities are in the catalog seconds after it finishes.
+ * Entities from anywhere else may carry Causeway's and Kubernetes' sensitive
+ * annotations only where they point at their own things
+ * (EntityTrustProcessor).
  */
 export const catalogModuleGitops = createBackendModule({
   pluginId: 'catalog',
@@ -79,6 +83,27 @@ export const catalogModuleGitops = createBackendModule({
             })
           : undefined;
         if (sources) catalog.addEntityProvider(sources);
+
+        const configLocations = new Set(
+          (config.getOptionalConfigArray('catalog.locations') ?? []).map(
+            location => {
+              // As the catalog's ConfigLocationEntityProvider names them.
+              const type = location.getString('type');
+              const target = location.getString('target');
+              return `${type}:${
+                type === 'file' ? path.resolve(target) : target
+              }`;
+            },
+          ),
+        );
+        catalog.addProcessor(
+          new EntityTrustProcessor({
+            isTrustedOrigin: origin =>
+              configLocations.has(origin) ||
+              claims.isOwnLocation(origin) ||
+              (sources?.isOwnLocation(origin) ?? false),
+          }),
+        );
 
         await events.subscribe({
           id: 'catalog-causeway-gitops',

@@ -8,7 +8,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { PlatformApi } from '@causeway/plugin-gitops-common';
 import { GitOpsRepository } from '@causeway/plugin-gitops-node';
-import { claimResources } from './claimResources';
+import { claimLocation, claimResources } from './claimResources';
+
+/** A YAML file under infrastructure/, with no . or .. folder. */
+const CLAIM_FILE = /^infrastructure(\/(?!\.\.?\/)[^/#?]+)+\.ya?ml$/i;
 
 /**
  * Keeps one catalog Resource per Crossplane claim in the GitOps repository's
@@ -37,6 +40,15 @@ export class GitOpsClaimEntityProvider implements EntityProvider {
       id: `${this.getProviderName()}:refresh`,
       fn: () => this.refresh(),
     });
+  }
+
+  /** Whether a location is a claim file this provider reads. */
+  isOwnLocation(location: string): boolean {
+    const prefix = claimLocation(this.options.repository.displayUrl, '');
+    return (
+      location.startsWith(prefix) &&
+      CLAIM_FILE.test(location.slice(prefix.length))
+    );
   }
 
   /** Reads every claim at the branch's head and replaces what it provided. */

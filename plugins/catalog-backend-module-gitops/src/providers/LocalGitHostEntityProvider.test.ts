@@ -97,7 +97,7 @@ describe('LocalGitHostEntityProvider', () => {
       expect.stringMatching(/^Skipping catalog-info.yaml of broken: /),
     );
     expect(logger.warn).toHaveBeenCalledWith(
-      'Skipping catalog-info.yaml of nameless: a document without kind or metadata.name',
+      'Skipping catalog-info.yaml of nameless: catalog-info.yaml:1: not a Kubernetes object: apiVersion and kind must be strings',
     );
   });
 

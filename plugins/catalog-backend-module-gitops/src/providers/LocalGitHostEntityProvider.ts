@@ -7,8 +7,10 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { pathToFileURL } from 'node:url';
 import { LocalGitHost } from '@causeway/plugin-gitops-node';
-import { parseAllDocuments } from 'yaml';
+import { parseManifestFile } from '@causeway/plugin-gitops-common';
+import { describeParseProblem } from './describeParseProblem';
 
 const CATALOG_FILE = 'catalog-info.yaml';
 const READS_AT_ONCE = 8;
@@ -65,26 +67,47 @@ export class LocalGitHostEntityProvider implements EntityProvider {
     });
   }
 
+  /** Whether a location is a catalog file this provider reads. */
+  isOwnLocation(location: string): boolean {
+    const prefix = `url:${pathToFileURL(this.options.host.root).href}/`;
+    const suffix = `.git#${CATALOG_FILE}`;
+    if (!location.startsWith(prefix) || !location.endsWith(suffix)) {
+      return false;
+    }
+    try {
+      // Throws for a name the host would not have made.
+      return (
+        location ===
+        this.#location(location.slice(prefix.length, -suffix.length))
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  #location(name: string): string {
+    return `url:${this.options.host.url(name)}#${CATALOG_FILE}`;
+  }
+
   async #read(name: string) {
     const { host, logger } = this.options;
     const content = await host.readFile(name, CATALOG_FILE);
     if (content === undefined) {
       return [];
     }
-    const location = `url:${host.url(name)}#${CATALOG_FILE}`;
+    const location = this.#location(name);
     const entities: { entity: Entity; locationKey: string }[] = [];
-    for (const doc of parseAllDocuments(content)) {
-      const entity = doc.toJS() as Entity | null;
-      const problem =
-        doc.errors[0]?.message ??
-        (typeof entity?.kind !== 'string' || !entity?.metadata?.name
-          ? 'a document without kind or metadata.name'
-          : undefined);
-      if (problem) {
-        logger.warn(`Skipping ${CATALOG_FILE} of ${name}: ${problem}`);
-        continue;
-      }
-      if (!entity) continue;
+    // A broken document (or an alias bomb) is this repository's problem:
+    // its file is skipped, the other repositories are still read.
+    const parsed = parseManifestFile({ path: CATALOG_FILE, content });
+    for (const problem of parsed.problems) {
+      logger.warn(
+        `Skipping ${CATALOG_FILE} of ${name}: ${describeParseProblem(problem)}`,
+      );
+    }
+    if (parsed.problems.length) return [];
+    for (const { object } of parsed.objects) {
+      const entity = object as unknown as Entity;
       entities.push({
         locationKey: `${this.getProviderName()}:${name}`,
         entity: {

@@ -86,7 +86,9 @@ describe('claimResources', () => {
 
     expect(entities.map(e => e.metadata.name)).toEqual(['cart-cache']);
     expect(problems).toEqual([
-      expect.stringMatching(/^infrastructure\/p\/a\/broken.yaml: /),
+      expect.stringMatching(
+        /^infrastructure\/p\/a\/broken.yaml:1: not valid YAML: /,
+      ),
       'infrastructure/p/a/orphan.yaml: RedisCache orphan has no causeway.dev/owner label',
     ]);
   });

@@ -120,6 +120,37 @@ describe('parseManifestFiles', () => {
     expect(problems[0].line).toBeLessThanOrEqual(8);
   });
 
+  it('reports a file whose aliases would expand without bound, and still reads aliases in moderation', () => {
+    // Nine levels of nine aliases: 9^9 copies of the first list if expanded.
+    const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    }
+    const configMap = (name: string, data: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}\n`;
+    const bomb = parseManifestFile({
+      path: 'apps/p/t/bomb.yaml',
+      content: configMap('bomb', levels.map(l => `  ${l}`).join('\n')),
+    });
+    expect(bomb.objects).toEqual([]);
+    expect(bomb.problems).toEqual([
+      expect.objectContaining({
+        path: 'apps/p/t/bomb.yaml',
+        message: expect.stringMatching(/^not valid YAML: .*alias/i),
+      }),
+    ]);
+    const modest = parseManifestFile({
+      path: 'apps/p/t/modest.yaml',
+      content: configMap('modest', '  a: &a one\n  b: *a'),
+    });
+    expect(modest.problems).toEqual([]);
+    expect(modest.objects[0].object).toMatchObject({ data: { b: 'one' } });
+  });
+
   it('lists the files that are not YAML, and reads a kustomization.yaml without apiVersion and kind', () => {
     const parsed = parseManifestFiles([
       { path: 'apps/p/n/s/README.md', content: '# s' },

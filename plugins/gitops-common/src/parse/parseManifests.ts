@@ -40,6 +40,9 @@ export const isManifestPath = (path: string) => /\.ya?ml$/i.test(path);
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Something that may be a YAML alias (*name); a false match only costs time. */
+const ALIAS = /(^|[\s[{,])\*[^\s,\]}]/m;
+
 const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/i;
 
 /** Why a value is not a Kubernetes object, or undefined when it is one. */
@@ -74,6 +77,10 @@ export function parseManifestFile(
  * wrong, so that parseWithLines can say where.
  */
 function fastParse(file: ManifestSourceFile): ParsedManifestFile | undefined {
+  // js-yaml shares aliased nodes instead of copying them, so an alias bomb
+  // loads at once and explodes later, in whatever serialises it: files that
+  // may use aliases go the slow way, whose toJS() caps them (maxAliasCount).
+  if (ALIAS.test(file.content)) return undefined;
   let documents: unknown[];
   try {
     documents = loadAll(file.content, undefined, { schema: CORE_SCHEMA });
