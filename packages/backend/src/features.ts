@@ -19,7 +19,9 @@ import scaffolderBackendModuleGitops from '@causeway/plugin-scaffolder-backend-m
 import scaffolderBackendModuleGoldenPaths from '@causeway/plugin-scaffolder-backend-module-golden-paths';
 import catalogBackendModuleGitops from '@causeway/plugin-catalog-backend-module-gitops';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import permissionBackendModulePolicy from '@causeway/plugin-permission-backend-module-policy';
+import permissionBackendModulePolicy, {
+  kubernetesModuleOwnersOnly,
+} from '@causeway/plugin-permission-backend-module-policy';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
 import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
@@ -78,6 +80,8 @@ export const backendFeatures: BackendFeature[] = [
   searchBackendModuleCatalog,
 
   kubernetesBackend,
+  // An entity's Kubernetes objects for its owners and platform admins only.
+  kubernetesModuleOwnersOnly,
 
   gitopsBackend,
 

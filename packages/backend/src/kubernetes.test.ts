@@ -184,6 +184,65 @@ describe.each(backendDatabaseIds)(
       expect(text).not.toContain(STAGING_TOKEN);
     });
 
+    it("shows an entity's Kubernetes objects to its owners and platform admins only", async () => {
+      const user = async (name: string) =>
+        apiClient(baseUrl, await signInAs(baseUrl, name));
+      // dave is in orders-team; payment-service is payments-team's.
+      const [dave, alice, bob] = await Promise.all(
+        ['dave', 'alice', 'bob'].map(user),
+      );
+      const entity = (
+        await dave(
+          'GET',
+          '/api/catalog/entities/by-name/component/default/payment-service',
+        )
+      ).body;
+      const asked = production.requests.length;
+      const refused = [
+        await dave('POST', '/api/kubernetes/services/payment-service', {
+          entity,
+        }),
+        await dave('POST', '/api/kubernetes/resources/workloads/query', {
+          entityRef: PAYMENT,
+        }),
+        await dave('POST', '/api/kubernetes/resources/custom/query', {
+          entityRef: PAYMENT,
+          customResources: [
+            {
+              group: 'argoproj.io',
+              apiVersion: 'v1alpha1',
+              plural: 'rollouts',
+            },
+          ],
+        }),
+      ];
+      for (const res of refused) {
+        expect([res.status, res.body.error?.message]).toEqual([
+          403,
+          `Only the owners of ${PAYMENT} and platform admins may see its Kubernetes objects`,
+        ]);
+      }
+      // Refused before any cluster was asked.
+      expect(production.requests.length).toBe(asked);
+
+      for (const allowed of [alice, bob]) {
+        const res = await allowed(
+          'POST',
+          '/api/kubernetes/resources/workloads/query',
+          { entityRef: PAYMENT },
+        );
+        expect(res.status).toBe(200);
+        const prod = res.body.items.find(
+          (item: any) => item.cluster.name === 'production',
+        );
+        expect(
+          prod.resources
+            .find((r: any) => r.type === 'pods')
+            .resources.map((p: any) => p.metadata.name),
+        ).toHaveLength(2);
+      }
+    });
+
     it('keeps the GitOps and Infrastructure views of an entity answering while a cluster refuses', async () => {
       const bob = apiClient(baseUrl, await signInAs(baseUrl, 'bob'));
       const [kind, rest] = PAYMENT.split(':');

@@ -22,6 +22,7 @@ import {
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { CausewayPermissionPolicy } from './CausewayPermissionPolicy';
+import { kubernetesEntityObjectsReadPermission } from './kubernetes/permissions';
 
 // As @causeway/plugin-scorecard-common defines them.
 const scorecardReadPermission = createPermission({
@@ -97,10 +98,11 @@ describe('CausewayPermissionPolicy', () => {
     }
   });
 
-  it("limits refreshing, unregistering and waiving scorecard checks to the entities the user's groups own", async () => {
+  it("limits refreshing, unregistering, seeing Kubernetes objects and waiving scorecard checks to the entities the user's groups own", async () => {
     for (const permission of [
       catalogEntityRefreshPermission,
       catalogEntityDeletePermission,
+      kubernetesEntityObjectsReadPermission,
       scorecardWaiverCreatePermission,
       scorecardWaiverDeletePermission,
     ]) {

@@ -17,6 +17,7 @@ import {
   kubernetesClustersReadPermission,
   kubernetesResourcesReadPermission,
 } from '@backstage/plugin-kubernetes-common';
+import { kubernetesEntityObjectsReadPermission } from './kubernetes/permissions';
 import {
   AuthorizeResult,
   isPermission,
@@ -56,6 +57,8 @@ const allowedForEveryone = [
   actionExecutePermission,
   taskCreatePermission,
   kubernetesClustersReadPermission,
+  // Lets the request reach the Kubernetes backend; which entity's objects a
+  // user sees is kubernetesEntityObjectsReadPermission's, below.
   kubernetesResourcesReadPermission,
 ];
 
@@ -76,6 +79,8 @@ const ownedEntityPermissions = [
   'scorecard.evaluate',
   // Golden paths that change an existing service's GitOps files (claims).
   'gitops.service.update',
+  // The Kubernetes tab: Pod specs carry env values, ConfigMaps configuration.
+  kubernetesEntityObjectsReadPermission.name,
 ];
 
 /** Scaffolder task permissions a user holds on the tasks they started. */
@@ -90,8 +95,8 @@ export type CausewayPermissionPolicyOptions = {
 /**
  * Members of the platform admin groups may do everything. Everyone else may
  * read the catalog and scorecards, run templates, see clusters, and refresh,
- * unregister, change (through golden paths) or waive scorecard checks of the
- * entities their own groups own. Anything not named here is denied,
+ * unregister, change (through golden paths), see the Kubernetes objects of or
+ * waive scorecard checks of the entities their own groups own. Anything not named here is denied,
  * so a permission added by a new plugin is admin-only until it is listed.
  */
 export class CausewayPermissionPolicy implements PermissionPolicy {
