@@ -270,7 +270,7 @@ describe('EntityScorecardContent', () => {
     expect(pdb.queryByText(/until 2026-09-30/)).toBeNull();
   });
 
-  it('offers neither Waive nor Revoke to users the policy does not allow', async () => {
+  it('offers neither Waive, Revoke nor Re-evaluate to users the policy does not allow', async () => {
     const api = scorecardApiMock({
       getEntityScorecard: jest.fn(async () => evaluated),
       getWaivers: jest.fn(async () => [evaluated.results[2].waiver!]),
@@ -283,8 +283,19 @@ describe('EntityScorecardContent', () => {
     expect(screen.queryByRole('button', { name: /^Waive/ })).toBeNull();
     expect(screen.queryByRole('button', { name: /^Revoke/ })).toBeNull();
     expect(api.getWaivers).not.toHaveBeenCalled();
-    // Anyone may ask for a fresh evaluation.
-    expect(screen.getByRole('button', { name: 'Re-evaluate' })).toBeEnabled();
+    // Grading on request is for owners and platform admins only.
+    expect(screen.queryByRole('button', { name: 'Re-evaluate' })).toBeNull();
+  });
+
+  it('tells a reader who may not evaluate a never-evaluated entity that it is graded soon', async () => {
+    const api = scorecardApiMock({
+      getEntityScorecard: jest.fn(async () => undefined),
+    });
+    renderTab(api, { allowed: false });
+
+    expect(await screen.findByText('Not evaluated yet')).toBeVisible();
+    expect(screen.getByText(/Its owners can evaluate it now/)).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'Evaluate now' })).toBeNull();
   });
 
   it('says when the entity was never evaluated, and evaluates it on request', async () => {

@@ -41,15 +41,17 @@ export function EntityScorecardContent() {
     return <LoadProgress what="the scorecard" loading error={error} />;
   }
 
-  const evaluateButton = (label: string) => (
-    <Button
-      variant="outlined"
-      onClick={() => evaluate()}
-      disabled={evaluation.loading}
-    >
-      {evaluation.loading ? 'Evaluating…' : label}
-    </Button>
-  );
+  // Grading on request is for the entity's owners and platform admins.
+  const evaluateButton = (label: string) =>
+    value.canEvaluate && (
+      <Button
+        variant="outlined"
+        onClick={() => evaluate()}
+        disabled={evaluation.loading}
+      >
+        {evaluation.loading ? 'Evaluating…' : label}
+      </Button>
+    );
   const actionError = evaluation.error ?? revocation.error;
   const header = (
     <>
@@ -66,7 +68,11 @@ export function EntityScorecardContent() {
         <EmptyState
           missing="data"
           title="Not evaluated yet"
-          description="The checks have not run against this entity, so it has no level yet. Evaluate it now to see its level and what to fix."
+          description={
+            value.canEvaluate
+              ? 'The checks have not run against this entity, so it has no level yet. Evaluate it now to see its level and what to fix.'
+              : 'The checks have not run against this entity yet, so it has no level. Its owners can evaluate it now; otherwise it is graded within minutes.'
+          }
           action={evaluateButton('Evaluate now')}
         />
       </Stack>

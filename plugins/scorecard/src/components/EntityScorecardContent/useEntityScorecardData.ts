@@ -5,6 +5,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EntityHistoryPoint,
   EntityScorecard,
+  scorecardEvaluatePermission,
   scorecardWaiverCreatePermission,
   scorecardWaiverDeletePermission,
 } from '@causeway/plugin-scorecard-common';
@@ -17,6 +18,8 @@ export type EntityScorecardData = {
   history: EntityHistoryPoint[] | Error;
   /** The stored waivers (with the ids revoking needs), for those who may. */
   waivers: StoredWaiver[];
+  /** Whether the user may grade it again now (its owners and admins). */
+  canEvaluate: boolean;
   canWaive: boolean;
   canRevoke: boolean;
 };
@@ -36,7 +39,12 @@ export function useEntityScorecardData(entityRef: string) {
     permission: scorecardWaiverDeletePermission,
     resourceRef: entityRef,
   });
-  const permissionsKnown = !waive.loading && !revoke.loading;
+  const evaluate = usePermission({
+    permission: scorecardEvaluatePermission,
+    resourceRef: entityRef,
+  });
+  const permissionsKnown =
+    !waive.loading && !revoke.loading && !evaluate.loading;
 
   const state = useAsync(async (): Promise<EntityScorecardData | undefined> => {
     if (!permissionsKnown) return undefined;
@@ -51,6 +59,7 @@ export function useEntityScorecardData(entityRef: string) {
       scorecard,
       history,
       waivers,
+      canEvaluate: evaluate.allowed,
       canWaive: waive.allowed,
       canRevoke: revoke.allowed,
     };
@@ -61,6 +70,7 @@ export function useEntityScorecardData(entityRef: string) {
     permissionsKnown,
     waive.allowed,
     revoke.allowed,
+    evaluate.allowed,
   ]);
 
   return { ...state, reload };
