@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { CustomErrorBase } from '@backstage/errors';
 import {
+  gitopsRepositoryUrl,
   localRepositoryPath,
   usesLocalGitHost,
 } from '@causeway/plugin-gitops-node';
@@ -76,6 +77,9 @@ export function deploymentProblems(config: Config): string[] {
 /** Throws, naming each key at fault, when the deployment would lose data. */
 export function assertSafeDeployment(config: Config): Deployment {
   const deployment = readDeployment(config);
+  // Before any plugin starts, in every mode: a GitOps URL with credentials
+  // in it is refused without repeating them.
+  gitopsRepositoryUrl(config);
   const problems = deploymentProblems(config);
   if (problems.length) {
     throw new DeploymentConfigError(problems.join('; '));

@@ -26,12 +26,15 @@ function startBackend(args: string[], env: Record<string, string>) {
     { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', ...env } },
   );
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', chunk => {
     stderr += chunk;
   });
-  child.stdout.resume();
-  return new Promise<{ code: number | null; stderr: string }>(resolve =>
-    child.on('exit', code => resolve({ code, stderr })),
+  child.stdout.on('data', chunk => {
+    stdout += chunk;
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    resolve => child.on('exit', code => resolve({ code, stdout, stderr })),
   );
 }
 
@@ -121,6 +124,31 @@ describe('the production configuration at start-up (real backend process)', () =
     expect(lastLine).toContain(
       'goldenPaths.sourceHost.type is local, but causeway.deployment.replicas is 3',
     );
+    expect(fs.existsSync(path.join(scratch, 'sqlite'))).toBe(false);
+  });
+
+  it('refuses a GitOps URL with credentials in it, naming the key to use and never printing the token', async () => {
+    const override = path.join(scratch, 'credentials.yaml');
+    fs.writeFileSync(
+      override,
+      [
+        `backend: { listen: { port: 0 }, database: { connection: { directory: ${JSON.stringify(
+          path.join(scratch, 'sqlite'),
+        )} } } }`,
+        `gitops: { repository: { url: 'https://bot:guard-secret-token@github.com/example/gitops.git' } }`,
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await startBackend(
+      ['--config', 'app-config.yaml', '--config', override],
+      {},
+    );
+
+    expect(code).toBe(1);
+    const lastLine = stderr.trim().split('\n').pop();
+    expect(lastLine).toContain(
+      'gitops.repository.url must not carry credentials (https://***@github.com/example/gitops.git): set gitops.repository.credentials',
+    );
+    expect(`${stdout}${stderr}`).not.toContain('guard-secret-token');
     expect(fs.existsSync(path.join(scratch, 'sqlite'))).toBe(false);
   });
 });
