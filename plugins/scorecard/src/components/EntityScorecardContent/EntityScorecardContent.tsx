@@ -43,7 +43,7 @@ export function EntityScorecardContent() {
 
   // Grading on request is for the entity's owners and platform admins.
   const evaluateButton = (label: string) =>
-    value.canEvaluate && (
+    value.canEvaluate ? (
       <Button
         variant="outlined"
         onClick={() => evaluate()}
@@ -51,7 +51,7 @@ export function EntityScorecardContent() {
       >
         {evaluation.loading ? 'Evaluating…' : label}
       </Button>
-    );
+    ) : undefined;
   const actionError = evaluation.error ?? revocation.error;
   const header = (
     <>
