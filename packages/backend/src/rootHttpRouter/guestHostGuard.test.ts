@@ -24,7 +24,10 @@ function guard(data: object) {
 describe('createGuestHostGuard', () => {
   it('adds nothing when guest sign-in is off (production)', () => {
     const { handler, logger } = guard({
-      backend: { baseUrl: 'https://portal.example.com', listen: { port: 7007 } },
+      backend: {
+        baseUrl: 'https://portal.example.com',
+        listen: { port: 7007 },
+      },
     });
     expect(handler).toBeUndefined();
     expect(logger.warn).not.toHaveBeenCalled();

@@ -95,7 +95,11 @@ describe('assertFolderOwnedBy', () => {
       ],
       `${dir}/configmap.yaml in the GitOps repository is not payments-team's: its ConfigMap x has causeway.dev/owner: "orders-team"`,
     ],
-    ['has no workload', [], `${dir} holds no workload in the GitOps repository`],
+    [
+      'has no workload',
+      [],
+      `${dir} holds no workload in the GitOps repository`,
+    ],
   ])('refuses a folder whose %s', (_case, files, message) => {
     expect(() => assertFolderOwnedBy(dir, 'payments-team', files)).toThrow(
       message,

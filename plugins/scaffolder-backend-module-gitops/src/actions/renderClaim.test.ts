@@ -84,9 +84,7 @@ describe('gitops:claim:render', () => {
         }),
       );
 
-    await expect(
-      claim(action, { namespace: 'orders-team' }),
-    ).rejects.toThrow(
+    await expect(claim(action, { namespace: 'orders-team' })).rejects.toThrow(
       'Cannot claim RedisCache payments-cache: namespace "orders-team" is not payments-team\'s',
     );
     await expect(
