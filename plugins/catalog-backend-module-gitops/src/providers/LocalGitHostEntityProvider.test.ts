@@ -77,6 +77,18 @@ describe('LocalGitHostEntityProvider', () => {
         'backstage.io/managed-by-location'
       ],
     ).toBe(`url:${host.url('refund-api')}#catalog-info.yaml`);
+    // What the catalog's trust check recognises as this provider's.
+    expect(
+      provider.isOwnLocation(`url:${host.url('refund-api')}#catalog-info.yaml`),
+    ).toBe(true);
+    expect(
+      provider.isOwnLocation(`url:${host.url('refund-api')}#other.yaml`),
+    ).toBe(false);
+    expect(
+      provider.isOwnLocation(
+        'url:https://github.com/acme/refund-api/blob/main/catalog-info.yaml',
+      ),
+    ).toBe(false);
   });
 
   it('skips a broken catalog file with a warning naming the repository, and keeps the others', async () => {
