@@ -11,6 +11,7 @@ export {
   gitopsLayout,
   OWNER_LABEL,
   parseServiceDir,
+  teamOfPath,
 } from './layout';
 export { assertFolderOwnedBy, serviceFolderOf } from './service/serviceFolder';
 export type { ServiceFolder } from './service/serviceFolder';
@@ -103,6 +104,7 @@ export { computeDrift } from './drift/computeDrift';
 export {
   gitopsAnyTeamWritePermission,
   gitopsServiceUpdatePermission,
+  mayWriteForAnyTeam,
   mayWriteForTeam,
 } from './permissions';
 export { NO_CLUSTER_MESSAGE } from './api';

@@ -35,3 +35,14 @@ export function parseServiceDir(
     ? { environment: match[1], namespace: match[2], name: match[3] }
     : undefined;
 }
+
+const TEAM_PATH = /^(?:apps|infrastructure)\/[a-z0-9-]+\/([a-z0-9-]+)\/./;
+
+/**
+ * The team (its group's name) whose namespace a repository path is in:
+ * apps/ENVIRONMENT/TEAM/... or infrastructure/ENVIRONMENT/TEAM/...;
+ * undefined for any other path (Argo CD applications, platform files).
+ */
+export function teamOfPath(path: string): string | undefined {
+  return TEAM_PATH.exec(path)?.[1];
+}

@@ -28,6 +28,17 @@ export const gitopsAnyTeamWritePermission = createPermission({
 });
 
 /**
+ * The part of the backend's PermissionsService these helpers use (this
+ * package is also the browser's, so it cannot import the service type).
+ */
+type Authorizer<C> = {
+  authorize(
+    requests: AuthorizePermissionRequest[],
+    options: { credentials: C },
+  ): Promise<AuthorizePermissionResponse[]>;
+};
+
+/**
  * Whether the caller may create or change what `teamRef` (e.g.
  * group:default/payments-team) owns in the GitOps repository: a team of their
  * own (their ownership refs, from the UserInfoService), or any team with
@@ -40,12 +51,7 @@ export async function mayWriteForTeam<C>(
     userInfo: {
       getUserInfo(credentials: C): Promise<{ ownershipEntityRefs: string[] }>;
     };
-    permissions: {
-      authorize(
-        requests: AuthorizePermissionRequest[],
-        options: { credentials: C },
-      ): Promise<AuthorizePermissionResponse[]>;
-    };
+    permissions: Authorizer<C>;
   },
 ): Promise<boolean> {
   const team = teamRef.toLocaleLowerCase('en-US');
@@ -55,6 +61,16 @@ export async function mayWriteForTeam<C>(
   if (ownershipEntityRefs.some(r => r.toLocaleLowerCase('en-US') === team)) {
     return true;
   }
+  return mayWriteForAnyTeam(credentials, services);
+}
+
+/** Whether the caller holds gitopsAnyTeamWritePermission (platform admins). */
+export async function mayWriteForAnyTeam<C>(
+  credentials: C,
+  services: {
+    permissions: Authorizer<C>;
+  },
+): Promise<boolean> {
   const [decision] = await services.permissions.authorize(
     [{ permission: gitopsAnyTeamWritePermission }],
     { credentials },

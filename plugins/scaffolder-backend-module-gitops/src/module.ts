@@ -69,7 +69,7 @@ export const scaffolderModuleGitops = createBackendModule({
             }),
             createRenderClaimAction({ apis, gitops, ...access }),
             createConnectServiceAction({ repository, ...access }),
-            createPublishAction({ repository }),
+            createPublishAction({ repository, ...access }),
           ].map(action => withTestPauses(action, testPauses)),
         );
       },

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   ensureLocalRepository,
@@ -17,7 +18,11 @@ const git = (dir: string, ...args: string[]) =>
  * A GitOps repository and a workspace holding one service's deployment
  * under gitops/, and the action publishing to that repository.
  */
-async function publishFixture(prefix: string, folder: string) {
+async function publishFixture(
+  prefix: string,
+  folder: string,
+  caller: { teams?: string[]; admin?: boolean } = {},
+) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const bare = path.join(root, 'gitops.git');
   await ensureLocalRepository({
@@ -29,11 +34,19 @@ async function publishFixture(prefix: string, folder: string) {
   const dir = path.join(workspacePath, 'gitops', folder);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'deployment.yaml'), 'kind: Deployment\n');
+  // The caller is a member of the folder's team unless told otherwise.
+  const teams = caller.teams ?? [folder.split('/')[2]];
   const action = createPublishAction({
     repository: new GitOpsRepository({
       url: bare,
       branch: 'main',
       logger: mockServices.logger.mock(),
+    }),
+    userInfo: mockServices.userInfo({
+      ownershipEntityRefs: teams.map(t => `group:default/${t}`),
+    }),
+    permissions: mockServices.permissions({
+      result: caller.admin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
     }),
   });
   return { root, bare, workspacePath, action };
@@ -199,6 +212,70 @@ describe('gitops:publish and paths it must not follow', () => {
       )}, which is not a path inside the GitOps repository: the path ${why}`,
     );
     expect(git(bare, 'rev-parse', 'main')).toBe(head);
+  });
+});
+
+describe("gitops:publish and the caller's teams", () => {
+  let root: string;
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const publishAs = async (
+    folder: string,
+    caller: { teams?: string[]; admin?: boolean },
+  ) => {
+    const fixture = await publishFixture('publish-teams-', folder, caller);
+    root = fixture.root;
+    const head = git(fixture.bare, 'rev-parse', 'main');
+    const run = (action: ReturnType<typeof createPublishAction>) =>
+      action.handler(
+        createMockActionContext({
+          workspacePath: fixture.workspacePath,
+          input: {
+            sourcePath: 'gitops',
+            message: 'Change',
+            newPaths: [] as string[],
+            update: false,
+          },
+        }),
+      );
+    return {
+      result: run(fixture.action),
+      head: () => git(fixture.bare, 'rev-parse', 'main') === head,
+    };
+  };
+
+  it("refuses files in another team's folder, committing nothing", async () => {
+    const { result, head } = await publishAs(
+      'apps/production/orders-team/order-service',
+      { teams: ['payments-team'] },
+    );
+    await expect(result).rejects.toThrow(
+      "Refusing to commit apps/production/orders-team/order-service/deployment.yaml: it is in orders-team's folder of the GitOps repository, and you are not a member of group:default/orders-team",
+    );
+    expect(head()).toBe(true);
+  });
+
+  it("refuses files outside every team's folder unless the caller is a platform admin", async () => {
+    const refused = await publishAs('argocd/root', {
+      teams: ['payments-team'],
+    });
+    await expect(refused.result).rejects.toThrow(
+      "Refusing to commit argocd/root/deployment.yaml: it is outside every team's folder",
+    );
+    expect(refused.head()).toBe(true);
+
+    const admin = await publishAs('argocd/root', { teams: [], admin: true });
+    await admin.result;
+    expect(admin.head()).toBe(false);
+  });
+
+  it("lets a platform admin write any team's folder", async () => {
+    const { result, head } = await publishAs(
+      'apps/production/orders-team/order-service',
+      { teams: [], admin: true },
+    );
+    await result;
+    expect(head()).toBe(false);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   resumedRun,
 } from '@causeway/plugin-gitops-node';
 import { examples } from './publish.examples';
+import { assertMayWritePaths, TeamAccess } from './teamAccess';
 
 /**
  * The files under a workspace folder, by path from it. A symbolic link in
@@ -111,7 +112,9 @@ async function findOwnCommit(
  * safe when many runs publish at once, and a no-op when nothing changed.
  * In a dry run it lists what it would commit and pushes nothing.
  */
-export function createPublishAction(options: { repository: GitOpsRepository }) {
+export function createPublishAction(
+  options: { repository: GitOpsRepository } & TeamAccess,
+) {
   return createTemplateAction({
     id: 'gitops:publish',
     description:
@@ -228,8 +231,14 @@ export function createPublishAction(options: { repository: GitOpsRepository }) {
             await options.repository.announce(own);
             return own;
           }
+          const files = await readFiles();
+          await assertMayWritePaths(
+            options,
+            ctx,
+            files.map(f => f.path),
+          );
           return options.repository.publish({
-            files: await readFiles(),
+            files,
             message: ctx.input.message,
             author,
             newPaths,
