@@ -230,11 +230,12 @@ describe('causeway:service:preflight', () => {
             name: 'payment-service',
             owner: 'user:default/alice',
             system: 'nowhere',
+            description: 'x'.repeat(1_000_000),
           },
         }),
       ),
     ).rejects.toThrow(
-      'Cannot create payment-service: owner: user:default/alice is not a group in the catalog; system: system:default/nowhere is not a system in the catalog; name: payment-service is taken in the catalog by component:default/payment-service, owned by group:default/payments-team',
+      'Cannot create payment-service: description: 1000000 characters, at most 200 are taken; owner: user:default/alice is not a group in the catalog; system: system:default/nowhere is not a system in the catalog; name: payment-service is taken in the catalog by component:default/payment-service, owned by group:default/payments-team',
     );
   });
 

@@ -27,6 +27,7 @@ import {
   LocalGitHost,
   localRepositoryTask,
 } from '@causeway/plugin-gitops-node';
+import { freeTextProblem } from '../freeText';
 import { SourceHostConfig } from '../sourceHost';
 import { examples } from './preflight.examples';
 
@@ -130,6 +131,13 @@ export function createPreflightAction(options: {
             .string()
             .describe('The owning group, e.g. group:default/payments-team'),
         system: z => z.string().optional().describe('The system it belongs to'),
+        description: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The free-text description the later steps write, checked for length before anything is created',
+            ),
         kind: z =>
           z
             .enum(['Component', 'Resource'])
@@ -251,6 +259,8 @@ export function createPreflightAction(options: {
       const items = found.slice(0, refs.length);
       const changedEntity = changed ? found[refs.length] : undefined;
       const [ownerEntity, systemEntity] = items;
+      const tooLong = freeTextProblem('description', ctx.input.description);
+      if (tooLong) problems.push(tooLong);
       if (ownerEntity?.kind !== 'Group') {
         problems.push(`owner: ${refs[0]} is not a group in the catalog`);
       } else if (
