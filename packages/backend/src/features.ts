@@ -19,13 +19,12 @@ import scaffolderBackendModuleGitops from '@causeway/plugin-scaffolder-backend-m
 import scaffolderBackendModuleGoldenPaths from '@causeway/plugin-scaffolder-backend-module-golden-paths';
 import catalogBackendModuleGitops from '@causeway/plugin-catalog-backend-module-gitops';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import permissionBackendModulePolicy, {
-  kubernetesModuleOwnersOnly,
-} from '@causeway/plugin-permission-backend-module-policy';
+import permissionBackendModulePolicy from '@causeway/plugin-permission-backend-module-policy';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
 import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
 import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
+import kubernetesBackendModuleOwnersOnly from '@causeway/plugin-kubernetes-backend-module-owners-only';
 import gitopsBackend from '@causeway/plugin-gitops-backend';
 import scorecardBackend from '@causeway/plugin-scorecard-backend';
 import scorecardBackendModuleGitops from '@causeway/plugin-scorecard-backend-module-gitops';
@@ -81,7 +80,7 @@ export const backendFeatures: BackendFeature[] = [
 
   kubernetesBackend,
   // An entity's Kubernetes objects for its owners and platform admins only.
-  kubernetesModuleOwnersOnly,
+  kubernetesBackendModuleOwnersOnly,
 
   gitopsBackend,
 

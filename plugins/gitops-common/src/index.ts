@@ -104,6 +104,7 @@ export { computeDrift } from './drift/computeDrift';
 export {
   gitopsAnyTeamWritePermission,
   gitopsServiceUpdatePermission,
+  kubernetesEntityObjectsReadPermission,
   mayWriteForAnyTeam,
   mayWriteForTeam,
 } from './permissions';

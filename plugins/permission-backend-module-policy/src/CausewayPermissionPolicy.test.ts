@@ -22,7 +22,7 @@ import {
   templateManagementPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { CausewayPermissionPolicy } from './CausewayPermissionPolicy';
-import { kubernetesEntityObjectsReadPermission } from './kubernetes/permissions';
+import { kubernetesEntityObjectsReadPermission } from '@causeway/plugin-gitops-common';
 
 // As @causeway/plugin-scorecard-common defines them.
 const scorecardReadPermission = createPermission({

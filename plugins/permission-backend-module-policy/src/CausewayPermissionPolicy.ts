@@ -17,7 +17,7 @@ import {
   kubernetesClustersReadPermission,
   kubernetesResourcesReadPermission,
 } from '@backstage/plugin-kubernetes-common';
-import { kubernetesEntityObjectsReadPermission } from './kubernetes/permissions';
+import { kubernetesEntityObjectsReadPermission } from '@causeway/plugin-gitops-common';
 import {
   AuthorizeResult,
   isPermission,

@@ -10,7 +10,7 @@ import {
   KubernetesObjectsProvider,
 } from '@backstage/plugin-kubernetes-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { kubernetesEntityObjectsReadPermission } from './permissions';
+import { kubernetesEntityObjectsReadPermission } from '@causeway/plugin-gitops-common';
 
 /**
  * The Kubernetes backend's objects provider, answering only callers who may
