@@ -284,6 +284,8 @@ describe('scorecard API', () => {
   it('serves the checks, with each problem of the check files by file and line', async () => {
     const res = await get('/checks');
     expect(res.status).toBe(200);
+    // The waive form offers no day past the configured maximum.
+    expect(res.body.waivers).toEqual({ maxDays: 30 });
     expect(res.body.checks.map((c: { id: string }) => c.id)).toEqual([
       'owned-by-group',
       'two-replicas',

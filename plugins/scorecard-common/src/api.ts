@@ -22,6 +22,12 @@ export type Waiver = {
   active?: boolean;
 };
 
+/** How far ahead a waiver may expire (scorecard.waivers.maxDays), in GET /checks. */
+export type WaiverRules = {
+  /** The last day a new waiver may expire on is today (UTC) plus this many days. */
+  maxDays: number;
+};
+
 export type CheckResult = {
   checkId: string;
   title: string;

@@ -13,6 +13,7 @@ import {
   Level,
   levelRank,
   OverviewResponse,
+  WaiverRules,
 } from '@causeway/plugin-scorecard-common';
 import { LoadedChecks } from '../checks/CheckLoader';
 import {
@@ -84,7 +85,10 @@ export class ScorecardService {
 
   checks() {
     const { checks, problems } = this.#loadedChecks();
-    return { checks, problems, facts: this.#facts };
+    // The waiver rules travel with the checks so the waive form offers only
+    // the days the server accepts.
+    const waivers: WaiverRules = { maxDays: this.#waiverMaxDays };
+    return { checks, problems, facts: this.#facts, waivers };
   }
 
   async scorecard(entityRef: string): Promise<EntityScorecard> {

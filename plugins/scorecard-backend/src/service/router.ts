@@ -103,7 +103,7 @@ function refParam(value: string | undefined, defaultKind: string) {
  * catalog (404 "... is not in the catalog" otherwise).
  *
  *   GET    /health                                  open
- *   GET    /checks                                  { checks, problems, facts }
+ *   GET    /checks                                  { checks, problems, facts, waivers }
  *   GET    /overview?owner&system&level&failingCheck&kind&sort&order&limit&offset
  *   GET    /history?days                            the organisation per day
  *   GET    /entities/:kind/:namespace/:name         404 when never evaluated

@@ -22,7 +22,11 @@ export function scorecardApiMock(
       throw new Error('no rollup in this test');
     }),
     getHistory: jest.fn(async () => []),
-    getChecks: jest.fn(async () => ({ checks: [], problems: [] })),
+    getChecks: jest.fn(async () => ({
+      checks: [],
+      problems: [],
+      waivers: { maxDays: 180 },
+    })),
     getWaivers: jest.fn(async () => []),
     createWaiver: jest.fn(async (entityRef, waiver) => ({
       id: 'w1',

@@ -14,6 +14,7 @@ import type {
   GroupRollup,
   OverviewResponse,
   Waiver,
+  WaiverRules,
 } from '@causeway/plugin-scorecard-common';
 
 /** A check as GET /checks lists it (with more fields than the views use). */
@@ -22,10 +23,14 @@ export type ScorecardCheck = Pick<
   'id' | 'title' | 'description' | 'level'
 >;
 
-/** GET /checks: the loaded checks, and what is wrong in the check files. */
+/**
+ * GET /checks: the loaded checks, what is wrong in the check files, and how
+ * far ahead a waiver may expire.
+ */
 export type ChecksResponse = {
   checks: ScorecardCheck[];
   problems: CheckFileProblem[];
+  waivers: WaiverRules;
 };
 
 /** A waiver as stored, with the id it is revoked by. */

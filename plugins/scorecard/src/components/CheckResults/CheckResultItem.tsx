@@ -8,16 +8,14 @@ import {
   CheckStatus,
   isSafeLink,
 } from '@causeway/plugin-scorecard-common';
+import { useChipColors } from '../../chipColors';
 import { formatFactValue } from './formatFactValue';
 
-const STATUS: Record<
-  CheckStatus,
-  { label: string; color: 'success' | 'error' | 'warning' | 'default' }
-> = {
-  pass: { label: 'Passed', color: 'success' },
-  fail: { label: 'Failed', color: 'error' },
-  waived: { label: 'Waived', color: 'warning' },
-  'not-applicable': { label: 'Not applicable', color: 'default' },
+const STATUS_LABELS: Record<CheckStatus, string> = {
+  pass: 'Passed',
+  fail: 'Failed',
+  waived: 'Waived',
+  'not-applicable': 'Not applicable',
 };
 
 /**
@@ -29,7 +27,7 @@ export function CheckResultItem(props: {
   actions?: ReactNode;
 }) {
   const { result, actions } = props;
-  const status = STATUS[result.status];
+  const statusColors = useChipColors().statuses[result.status];
   const values = Object.entries(result.values);
   const titleId = `check-${result.checkId}`;
 
@@ -40,7 +38,11 @@ export function CheckResultItem(props: {
       sx={{ py: 1.5, borderTop: 1, borderColor: 'divider', listStyle: 'none' }}
     >
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-        <Chip size="small" label={status.label} color={status.color} />
+        <Chip
+          size="small"
+          label={STATUS_LABELS[result.status]}
+          sx={{ bgcolor: statusColors.background, color: statusColors.text }}
+        />
         <Typography
           id={titleId}
           variant="subtitle1"

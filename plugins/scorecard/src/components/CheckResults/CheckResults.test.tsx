@@ -1,4 +1,5 @@
 import { render, screen, within } from '@testing-library/react';
+import { renderedContrast, renderInMode } from '../../__testUtils__/contrast';
 import { checkResult } from '../../__testUtils__/scorecardApiMock';
 import { CheckResults } from './CheckResults';
 
@@ -69,4 +70,29 @@ describe('CheckResults', () => {
     expect(link('Scripted')).toBeNull();
     expect(screen.getByText(/Click me\./)).toBeInTheDocument();
   });
+
+  it.each(['light', 'dark'] as const)(
+    'labels every status with text at least 4.5:1 against its chip (WCAG AA) in the %s theme',
+    mode => {
+      const statuses = {
+        pass: 'Passed',
+        fail: 'Failed',
+        waived: 'Waived',
+        'not-applicable': 'Not applicable',
+      } as const;
+      renderInMode(
+        mode,
+        <CheckResults
+          results={Object.keys(statuses).map(status =>
+            checkResult(status, { status: status as keyof typeof statuses }),
+          )}
+        />,
+      );
+      const ratios = Object.values(statuses).map(label => {
+        const chip = screen.getByText(label).closest('.MuiChip-root')!;
+        return [label, renderedContrast(chip)] as const;
+      });
+      expect(ratios.filter(([, ratio]) => ratio < 4.5)).toEqual([]);
+    },
+  );
 });

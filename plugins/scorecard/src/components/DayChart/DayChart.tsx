@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
 import Typography from '@mui/material/Typography';
+import { useTheme } from '@mui/material/styles';
 import { dayScale } from '../../days';
 
 /** Where the marks go, in SVG units. */
@@ -10,12 +11,12 @@ export type PlotArea = {
   bottom: number;
 };
 
-const AXIS_TEXT = { fontSize: 11, fill: '#757575' };
-
 /**
  * The frame of a chart over days, in plain SVG: the points in day order, the
  * first and last day under the plot, a description for screen readers, and
- * a sentence instead when there are no points.
+ * a sentence instead when there are no points. A single day is drawn as
+ * a point (the marks place it at x(day)) with its day once under it, never
+ * as a line between two copies of the same day.
  */
 export function DayChart<P extends { day: string }>(props: {
   points: P[];
@@ -32,6 +33,7 @@ export function DayChart<P extends { day: string }>(props: {
   ) => ReactNode;
 }) {
   const { width, height, left, emptyText, describe, children } = props;
+  const axisText = { fontSize: 11, fill: useTheme().palette.text.secondary };
   const points = [...props.points].sort((a, b) => a.day.localeCompare(b.day));
   if (points.length === 0) {
     return (
@@ -56,12 +58,25 @@ export function DayChart<P extends { day: string }>(props: {
       aria-label={describe(points)}
     >
       {children(points, x, area)}
-      <text x={area.left} y={height - 6} {...AXIS_TEXT}>
-        {points[0].day}
-      </text>
-      <text x={area.right} y={height - 6} textAnchor="end" {...AXIS_TEXT}>
-        {points[points.length - 1].day}
-      </text>
+      {points.length === 1 ? (
+        <text
+          x={x(points[0].day)}
+          y={height - 6}
+          textAnchor="middle"
+          {...axisText}
+        >
+          {points[0].day}: one day so far
+        </text>
+      ) : (
+        <>
+          <text x={area.left} y={height - 6} {...axisText}>
+            {points[0].day}
+          </text>
+          <text x={area.right} y={height - 6} textAnchor="end" {...axisText}>
+            {points[points.length - 1].day}
+          </text>
+        </>
+      )}
     </svg>
   );
 }

@@ -1,5 +1,4 @@
 import useAsync from 'react-use/esm/useAsync';
-import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
@@ -14,6 +13,7 @@ import { scorecardApiRef } from '../../api/ScorecardClient';
 import { EntityCells } from '../EntityCells/EntityCells';
 import { LevelBadge } from '../LevelBadge/LevelBadge';
 import { LoadProgress } from '../LoadProgress/LoadProgress';
+import { ScorecardTable } from '../ScorecardTable/ScorecardTable';
 import { LevelDistribution } from '../LevelDistribution/LevelDistribution';
 
 function RollupBody(props: { rollup: GroupRollup }) {
@@ -40,7 +40,7 @@ function RollupBody(props: { rollup: GroupRollup }) {
           `, including ${subGroups} sub-team${subGroups === 1 ? '' : 's'}`}
       </Typography>
       <LevelDistribution levels={rollup.levels} />
-      <Table size="small" aria-label="Levels of the team's entities">
+      <ScorecardTable aria-label="Levels of the team's entities">
         <TableHead>
           <TableRow>
             <TableCell>Entity</TableCell>
@@ -60,7 +60,7 @@ function RollupBody(props: { rollup: GroupRollup }) {
             </TableRow>
           ))}
         </TableBody>
-      </Table>
+      </ScorecardTable>
     </>
   );
 }

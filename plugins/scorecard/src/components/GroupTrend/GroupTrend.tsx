@@ -1,7 +1,8 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { GroupHistoryPoint } from '@causeway/plugin-scorecard-common';
-import { ENTITY_LEVELS, LEVEL_COLORS, levelLabel } from '../../levels';
+import { useChipColors } from '../../chipColors';
+import { ENTITY_LEVELS, levelLabel } from '../../levels';
 import { DayChart } from '../DayChart/DayChart';
 
 /** Gold at the bottom, "no level" on top. */
@@ -16,8 +17,15 @@ function describe(points: GroupHistoryPoint[]) {
   return `Entities per level from ${first.day} to ${last.day}; on ${last.day}: ${counts}`;
 }
 
-/** How many entities were at each level per day, as stacked areas. */
+/** A single day's stack: a column, since one day has no trend to draw. */
+const COLUMN_WIDTH = 24;
+
+/**
+ * How many entities were at each level per day, as stacked areas; a single
+ * day as one stacked column.
+ */
 export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
+  const colors = useChipColors().levels;
   const chart = (
     <DayChart
       points={props.points}
@@ -27,7 +35,7 @@ export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
       emptyText="No history yet: the trend starts with the first evaluations."
       describe={describe}
     >
-      {(points, x, { left, right, top, bottom }) => {
+      {(points, x, { left, top, bottom }) => {
         const max = Math.max(1, ...points.map(p => p.entities));
         const y = (count: number) => bottom - (count / max) * (bottom - top);
         // Per day, the [lower, upper] count each level's band spans.
@@ -40,14 +48,9 @@ export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
             ]),
           );
         });
-        // One day stretches across the chart instead of being a sliver.
-        const columns: Array<[number, (typeof bands)[number]]> =
-          points.length === 1
-            ? [
-                [left, bands[0]],
-                [right, bands[0]],
-              ]
-            : points.map((point, i) => [x(point.day), bands[i]]);
+        const columns = points.map(
+          (point, i) => [x(point.day), bands[i]] as const,
+        );
         return (
           <>
             {[0, max].map(tick => (
@@ -63,13 +66,27 @@ export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
               </text>
             ))}
             {STACK.map(level => {
+              if (columns.length === 1) {
+                const [px, band] = columns[0];
+                const [lower, upper] = band[level];
+                return (
+                  <rect
+                    key={level}
+                    x={px - COLUMN_WIDTH / 2}
+                    y={y(upper)}
+                    width={COLUMN_WIDTH}
+                    height={y(lower) - y(upper)}
+                    fill={colors[level].background}
+                  />
+                );
+              }
               const upper = columns.map(([px, b]) => `${px},${y(b[level][1])}`);
               const lower = columns.map(([px, b]) => `${px},${y(b[level][0])}`);
               return (
                 <polygon
                   key={level}
                   points={[...upper, ...lower.reverse()].join(' ')}
-                  fill={LEVEL_COLORS[level]}
+                  fill={colors[level].background}
                   fillOpacity={0.85}
                 />
               );
@@ -94,7 +111,7 @@ export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
                 width: 10,
                 height: 10,
                 mr: 0.5,
-                bgcolor: LEVEL_COLORS[level],
+                bgcolor: colors[level].background,
               }}
             />
             {levelLabel(level)}

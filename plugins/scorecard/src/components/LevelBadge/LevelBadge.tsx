@@ -1,6 +1,7 @@
 import Chip from '@mui/material/Chip';
 import { EntityLevel } from '@causeway/plugin-scorecard-common';
-import { LEVEL_COLORS, levelLabel } from '../../levels';
+import { useChipColors } from '../../chipColors';
+import { levelLabel } from '../../levels';
 
 /** An entity's level as a coloured chip: "Gold", "No level". */
 export function LevelBadge(props: {
@@ -8,14 +9,15 @@ export function LevelBadge(props: {
   size?: 'small' | 'medium';
 }) {
   const { level, size = 'small' } = props;
+  const colors = useChipColors().levels[level];
   return (
     <Chip
       size={size}
       label={levelLabel(level)}
       aria-label={`Level: ${levelLabel(level)}`}
       sx={{
-        bgcolor: LEVEL_COLORS[level],
-        color: '#fff',
+        bgcolor: colors.background,
+        color: colors.text,
         fontWeight: 600,
       }}
     />

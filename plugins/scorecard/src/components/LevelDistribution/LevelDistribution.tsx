@@ -1,5 +1,6 @@
 import { EntityLevel } from '@causeway/plugin-scorecard-common';
-import { ENTITY_LEVELS, LEVEL_COLORS, levelLabel } from '../../levels';
+import { useChipColors } from '../../chipColors';
+import { ENTITY_LEVELS, levelLabel } from '../../levels';
 
 const WIDTH = 360;
 const ROW = 24;
@@ -11,6 +12,7 @@ export function LevelDistribution(props: {
   levels: Record<EntityLevel, number>;
 }) {
   const { levels } = props;
+  const colors = useChipColors().levels;
   const rows = [...ENTITY_LEVELS].reverse();
   const max = Math.max(1, ...rows.map(level => levels[level] ?? 0));
   const barSpace = WIDTH - LABEL - COUNT;
@@ -40,7 +42,7 @@ export function LevelDistribution(props: {
               width={width}
               height={ROW - 8}
               rx={2}
-              fill={LEVEL_COLORS[level]}
+              fill={colors[level].background}
             />
             <text
               x={LABEL + width + 6}

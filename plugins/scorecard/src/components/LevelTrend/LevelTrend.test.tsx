@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import { LevelTrend } from './LevelTrend';
 
 describe('LevelTrend', () => {
@@ -19,6 +19,23 @@ describe('LevelTrend', () => {
     );
     expect(screen.getByText('2026-01-01')).toBeInTheDocument();
     expect(screen.getByText('2026-01-03')).toBeInTheDocument();
+  });
+
+  it('draws a single day as a point with its day once, not as a flat line between two copies of the day', () => {
+    render(
+      <LevelTrend
+        points={[{ day: '2026-01-01', level: 'silver', passed: 6, failed: 0 }]}
+      />,
+    );
+
+    const chart = screen.getByRole('img');
+    expect(chart).toHaveAccessibleName(
+      'Level over time: Silver from 2026-01-01',
+    );
+    expect(chart.querySelectorAll('path')).toHaveLength(0);
+    expect(chart.querySelectorAll('circle')).toHaveLength(1);
+    expect(within(chart).getAllByText(/2026-01-01/)).toHaveLength(1);
+    expect(within(chart).getByText(/one day so far/)).toBeInTheDocument();
   });
 
   it('says when there is no history yet', () => {

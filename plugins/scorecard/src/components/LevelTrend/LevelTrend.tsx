@@ -3,7 +3,8 @@ import {
   LEVELS,
   levelRank,
 } from '@causeway/plugin-scorecard-common';
-import { ENTITY_LEVELS, LEVEL_COLORS, levelLabel } from '../../levels';
+import { useChipColors } from '../../chipColors';
+import { ENTITY_LEVELS, levelLabel } from '../../levels';
 import { DayChart } from '../DayChart/DayChart';
 
 /** The days the level changed on, e.g. "Bronze from 2025-01-02". */
@@ -14,8 +15,9 @@ function describeChanges(points: EntityHistoryPoint[]): string {
     .join(', ');
 }
 
-/** An entity's level per day as a step chart. */
+/** An entity's level per day as a step chart; a single day as a point. */
 export function LevelTrend(props: { points: EntityHistoryPoint[] }) {
+  const colors = useChipColors().levels;
   return (
     <DayChart
       points={props.points}
@@ -54,18 +56,27 @@ export function LevelTrend(props: { points: EntityHistoryPoint[] }) {
                   y={y(levelRank(level)) + 4}
                   textAnchor="end"
                   fontSize="11"
-                  fill={LEVEL_COLORS[level]}
+                  fill={colors[level].background}
                 >
                   {levelLabel(level)}
                 </text>
               </g>
             ))}
-            <path
-              d={`${steps}H${right}`}
-              fill="none"
-              stroke={LEVEL_COLORS[last.level]}
-              strokeWidth="2.5"
-            />
+            {points.length === 1 ? (
+              <circle
+                cx={x(last.day)}
+                cy={y(levelRank(last.level))}
+                r={5}
+                fill={colors[last.level].background}
+              />
+            ) : (
+              <path
+                d={`${steps}H${right}`}
+                fill="none"
+                stroke={colors[last.level].background}
+                strokeWidth="2.5"
+              />
+            )}
           </>
         );
       }}

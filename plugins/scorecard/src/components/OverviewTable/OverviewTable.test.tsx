@@ -60,4 +60,31 @@ describe('OverviewTable', () => {
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
     expect(onPagingChange).toHaveBeenLastCalledWith({ ...paging, offset: 20 });
   });
+
+  it('wraps headings and cells only between words, and scrolls rather than squeezing a word', async () => {
+    renderTable();
+
+    const table = await screen.findByRole('table', { name: 'Scorecards' });
+    const cells = [
+      ...within(table).getAllByRole('columnheader'),
+      ...within(table).getAllByRole('cell'),
+    ];
+    // break-word or anywhere let a squeezed column split "Entity" into
+    // "Entit/y" (the browser may then break inside any word).
+    const breaking = cells
+      .map(cell => getComputedStyle(cell))
+      .filter(
+        style =>
+          ['break-word', 'break-all'].includes(style.wordBreak) ||
+          style.overflowWrap === 'anywhere',
+      );
+    expect(breaking).toHaveLength(0);
+    // Headings ("Passed", "Failing checks") stay on one line.
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .filter(header => getComputedStyle(header).whiteSpace !== 'nowrap'),
+    ).toHaveLength(0);
+    expect(getComputedStyle(table.parentElement!).overflowX).toBe('auto');
+  });
 });

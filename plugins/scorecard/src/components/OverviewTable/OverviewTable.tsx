@@ -1,4 +1,3 @@
-import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
@@ -10,6 +9,7 @@ import { OverviewItem } from '@causeway/plugin-scorecard-common';
 import { OverviewSort } from '../../api/ScorecardClient';
 import { EntityCells } from '../EntityCells/EntityCells';
 import { LevelBadge } from '../LevelBadge/LevelBadge';
+import { ScorecardTable } from '../ScorecardTable/ScorecardTable';
 
 export type OverviewPaging = {
   sort: OverviewSort;
@@ -51,7 +51,7 @@ export function OverviewTable(props: {
 
   return (
     <>
-      <Table size="small" aria-label="Scorecards">
+      <ScorecardTable aria-label="Scorecards">
         <TableHead>
           <TableRow>
             <TableCell>{sortHeader('name', 'Entity')}</TableCell>
@@ -63,7 +63,8 @@ export function OverviewTable(props: {
               {sortHeader('failed', 'Failed')}
             </TableCell>
             <TableCell align="right">Waived</TableCell>
-            <TableCell>Failing checks</TableCell>
+            {/* Titles wrap between words in a column left room for them. */}
+            <TableCell sx={{ minWidth: 200 }}>Failing checks</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -102,7 +103,7 @@ export function OverviewTable(props: {
             );
           })}
         </TableBody>
-      </Table>
+      </ScorecardTable>
       <TablePagination
         component="div"
         count={totalItems}

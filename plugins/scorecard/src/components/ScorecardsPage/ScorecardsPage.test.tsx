@@ -29,6 +29,7 @@ function api(overrides: Partial<ScorecardApi> = {}) {
   return scorecardApiMock({
     getChecks: jest.fn(async () => ({
       checks,
+      waivers: { maxDays: 180 },
       problems: [
         {
           file: 'scorecards/availability.yaml',
@@ -231,5 +232,37 @@ describe('ScorecardsPage', () => {
     expect(alert.closest('[role="alert"]')).toHaveTextContent(
       'scorecards/availability.yaml:13 check typo: rule.fact: unknown fact "gitops.replica"',
     );
+  });
+
+  it('keeps the level and trend cards within the width of the table below them', async () => {
+    renderPage(api());
+
+    const tableCard = (
+      await screen.findByRole('table', { name: 'Scorecards' })
+    ).closest('.MuiCard-root')!;
+    const page = tableCard.parentElement!;
+    const cards = [
+      screen.getByText('Levels of the matching entities'),
+      await screen.findByText('Last 90 days: the whole organisation'),
+    ].map(title => title.closest('.MuiCard-root')!);
+    for (const card of cards) {
+      // Between each card and the page: nothing wider than its parent (MUI's
+      // Grid is 100% + its spacing) and no negative margin pulling it out.
+      const between: Element[] = [];
+      for (let e = card.parentElement; e && e !== page; e = e.parentElement) {
+        between.push(e);
+      }
+      expect(between.length).toBeGreaterThan(0);
+      const outward = between.filter(e => {
+        const style = getComputedStyle(e);
+        return (
+          /calc\(100% \+/.test(style.width) ||
+          [style.marginLeft, style.marginRight].some(m => m.startsWith('-'))
+        );
+      });
+      expect(outward).toEqual([]);
+    }
+    // Side by side on wide screens, stacked on narrow ones.
+    expect(getComputedStyle(cards[0].parentElement!).display).toBe('grid');
   });
 });

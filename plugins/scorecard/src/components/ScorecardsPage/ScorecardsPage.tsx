@@ -2,7 +2,6 @@ import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Content, InfoCard } from '@backstage/core-components';
@@ -62,32 +61,44 @@ export function ScorecardsPage() {
             Could not load the checks: {checks.error.message}
           </Alert>
         )}
-        <Grid container spacing={3}>
-          <Grid item xs={12} md={5}>
-            <InfoCard title="Levels of the matching entities">
-              {overview.value && (
-                <LevelDistribution levels={overview.value.levels} />
-              )}
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} md={7}>
-            <InfoCard
-              title={`Last 90 days: ${
-                filters.owner
-                  ? parseEntityRef(filters.owner).name
-                  : 'the whole organisation'
-              }`}
-            >
-              {history.error ? (
-                <Alert severity="warning">
-                  Could not load the history: {history.error.message}
-                </Alert>
-              ) : (
-                history.value && <GroupTrend points={history.value} />
-              )}
-            </InfoCard>
-          </Grid>
-        </Grid>
+        {/*
+         * A CSS grid, not MUI's Grid: inside a Stack, Grid's negative
+         * margins are reset while its width stays 100% + spacing, which
+         * pushed the trend card past the right edge and indented the first
+         * card from the table. minmax(0, ...) lets the charts shrink.
+         */}
+        <Box
+          sx={{
+            display: 'grid',
+            gap: 3,
+            gridTemplateColumns: {
+              xs: 'minmax(0, 1fr)',
+              md: 'minmax(0, 5fr) minmax(0, 7fr)',
+            },
+          }}
+        >
+          <InfoCard variant="gridItem" title="Levels of the matching entities">
+            {overview.value && (
+              <LevelDistribution levels={overview.value.levels} />
+            )}
+          </InfoCard>
+          <InfoCard
+            variant="gridItem"
+            title={`Last 90 days: ${
+              filters.owner
+                ? parseEntityRef(filters.owner).name
+                : 'the whole organisation'
+            }`}
+          >
+            {history.error ? (
+              <Alert severity="warning">
+                Could not load the history: {history.error.message}
+              </Alert>
+            ) : (
+              history.value && <GroupTrend points={history.value} />
+            )}
+          </InfoCard>
+        </Box>
         <InfoCard title="Entities">
           <OverviewFilters
             value={filters}

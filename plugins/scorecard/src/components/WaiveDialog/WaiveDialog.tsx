@@ -1,4 +1,5 @@
 import { FormEvent, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -7,6 +8,8 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { scorecardApiRef } from '../../api/ScorecardClient';
 import { dayFromToday } from '../../days';
 
 export type WaiveDialogProps = {
@@ -17,19 +20,37 @@ export type WaiveDialogProps = {
   onSubmit: (waiver: { reason: string; expiresOn: string }) => Promise<void>;
 };
 
-/** Asks why a failing check is waived and until when (a future day). */
+/** The day proposed when the user has not picked one. */
+const PROPOSED_DAYS = 30;
+
+/**
+ * Asks why a failing check is waived and until when: a day after today and
+ * no later than the server's scorecard.waivers.maxDays allow.
+ */
 export function WaiveDialog(props: WaiveDialogProps) {
   const { check, onClose, onSubmit } = props;
+  const api = useApi(scorecardApiRef);
+  // Until the rules arrive (or if they cannot be read) the server still
+  // refuses a day too far ahead, with its own message.
+  const rules = useAsync(async () => (await api.getChecks()).waivers, [api]);
+  const maxDays = rules.value?.maxDays;
   const tomorrow = dayFromToday(1);
+  const lastDay = maxDays === undefined ? undefined : dayFromToday(maxDays);
   const [reason, setReason] = useState('');
-  const [expiresOn, setExpiresOn] = useState(dayFromToday(30));
+  const [picked, setPicked] = useState<string>();
+  const proposed = dayFromToday(PROPOSED_DAYS);
+  const expiresOn =
+    picked ??
+    (lastDay !== undefined && lastDay < proposed ? lastDay : proposed);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string>();
 
-  const dateProblem =
-    !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn) || expiresOn < tomorrow
-      ? 'Choose a day after today.'
-      : undefined;
+  let dateProblem: string | undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(expiresOn) || expiresOn < tomorrow) {
+    dateProblem = 'Choose a day after today.';
+  } else if (lastDay !== undefined && expiresOn > lastDay) {
+    dateProblem = `A waiver lasts at most ${maxDays} days: choose ${lastDay} or earlier.`;
+  }
   const valid = reason.trim() !== '' && !dateProblem;
 
   const submit = async (event: FormEvent) => {
@@ -73,14 +94,19 @@ export function WaiveDialog(props: WaiveDialogProps) {
             label="Expires on"
             type="date"
             value={expiresOn}
-            onChange={e => setExpiresOn(e.target.value)}
+            onChange={e => setPicked(e.target.value)}
             required
             fullWidth
             margin="normal"
             InputLabelProps={{ shrink: true }}
-            inputProps={{ min: tomorrow }}
+            inputProps={{ min: tomorrow, max: lastDay }}
             error={Boolean(dateProblem)}
-            helperText={dateProblem ?? 'The last day the waiver applies (UTC).'}
+            helperText={
+              dateProblem ??
+              `The last day the waiver applies (UTC)${
+                lastDay ? `, at the latest ${lastDay}` : ''
+              }.`
+            }
           />
         </DialogContent>
         <DialogActions>
