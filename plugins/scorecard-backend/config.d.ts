@@ -48,7 +48,10 @@ export interface Config {
       retentionDays?: number;
     };
     waivers?: {
-      /** The furthest ahead, in days, a waiver may expire. Defaults to 180. */
+      /**
+       * The furthest ahead, in days, a waiver may expire. Defaults to 180.
+       * GET /checks reports it, so the waive form offers no later day.
+       */
       maxDays?: number;
     };
     /**
