@@ -55,10 +55,18 @@ describe('GoldenPaths', () => {
 
     const list = await screen.findByRole('list', { name: 'Golden paths' });
     const cards = within(list).getAllByRole('listitem');
-    // Sorted by title; the Component is not a template.
+    // The recommended one first; the Component is not a template.
     expect(cards).toHaveLength(2);
 
-    const docs = within(cards[0]);
+    const go = within(cards[0]);
+    expect(go.getByRole('heading')).toHaveTextContent('Go microservice');
+    expect(go.getByText('go')).toBeInTheDocument();
+    expect(go.getByText('recommended')).toBeInTheDocument();
+    expect(
+      go.getByRole('link', { name: 'Choose Go microservice' }),
+    ).toHaveAttribute('href', '/create/templates/default/go-service');
+
+    const docs = within(cards[1]);
     expect(docs.getByRole('heading')).toHaveTextContent('Documentation site');
     expect(
       docs.getByText('A TechDocs site published from Markdown'),
@@ -66,14 +74,6 @@ describe('GoldenPaths', () => {
     expect(
       docs.getByRole('link', { name: 'Choose Documentation site' }),
     ).toHaveAttribute('href', '/create/templates/platform/docs-site');
-
-    const go = within(cards[1]);
-    expect(go.getByRole('heading')).toHaveTextContent('Go microservice');
-    expect(go.getByText('go')).toBeInTheDocument();
-    expect(go.getByText('recommended')).toBeInTheDocument();
-    expect(
-      go.getByRole('link', { name: 'Choose Go microservice' }),
-    ).toHaveAttribute('href', '/create/templates/default/go-service');
 
     // One query, for templates only, without the (large) template specs.
     expect(getEntities).toHaveBeenCalledTimes(1);
@@ -83,6 +83,30 @@ describe('GoldenPaths', () => {
     expect(request.fields).toEqual(
       expect.arrayContaining(['metadata.name', 'metadata.namespace']),
     );
+  });
+
+  it('leads with the templates tagged recommended, each group by title', async () => {
+    const template = (name: string, title: string, tags: string[]): Entity => ({
+      ...docsSite,
+      metadata: { name, namespace: 'default', title, tags },
+    });
+    await renderGoldenPaths(
+      catalogApiMock({
+        entities: [
+          template('api-docs', 'API reference site', ['docs']),
+          template('redis', 'Redis cache', ['recommended', 'cache']),
+          template('batch', 'Batch job', []),
+          template('go', 'Go service', ['go', 'recommended']),
+        ],
+      }),
+    );
+
+    const list = await screen.findByRole('list', { name: 'Golden paths' });
+    expect(
+      within(list)
+        .getAllByRole('heading')
+        .map(heading => heading.textContent),
+    ).toEqual(['Go service', 'Redis cache', 'API reference site', 'Batch job']);
   });
 
   it('points to Create when there are no templates', async () => {

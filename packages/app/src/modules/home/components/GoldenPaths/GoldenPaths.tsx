@@ -24,6 +24,19 @@ const TEMPLATE_FIELDS = [
 const titleOf = (entity: Entity) =>
   entity.metadata.title ?? entity.metadata.name;
 
+// The platform team tags the golden paths it wants a newcomer to start from.
+const RECOMMENDED_TAG = 'recommended';
+const isRecommended = (entity: Entity) =>
+  entity.metadata.tags?.includes(RECOMMENDED_TAG) ?? false;
+
+/** Recommended templates first, then the rest; each by shown title. */
+function byRecommendedThenTitle(a: Entity, b: Entity): number {
+  return (
+    Number(isRecommended(b)) - Number(isRecommended(a)) ||
+    titleOf(a).localeCompare(titleOf(b))
+  );
+}
+
 /** Home widget: the software templates (golden paths) to start from. */
 export function GoldenPaths() {
   const catalogApi = useApi(catalogApiRef);
@@ -36,7 +49,7 @@ export function GoldenPaths() {
       fields: TEMPLATE_FIELDS,
     });
     // Sorted here, not by the catalog: the shown title falls back to the name.
-    return items.sort((a, b) => titleOf(a).localeCompare(titleOf(b)));
+    return items.sort(byRecommendedThenTitle);
   }, [catalogApi]);
   const templates = useAsyncValue(loadTemplates);
 
