@@ -1,5 +1,8 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
+import {
+  HomePageLayoutBlueprint,
+  HomePageWidgetBlueprint,
+} from '@backstage/plugin-home-react/alpha';
 
 // `params.name` is what app-config's page:home `defaultConfig` refers to.
 
@@ -31,7 +34,14 @@ const yourServicesWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+// The stock grid under a heading (the stock page has none).
+const homeLayout = HomePageLayoutBlueprint.make({
+  params: {
+    loader: () => import('./components/HomeLayout').then(m => m.HomeLayout),
+  },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [goldenPathsWidget, yourServicesWidget],
+  extensions: [homeLayout, goldenPathsWidget, yourServicesWidget],
 });
