@@ -92,8 +92,9 @@ describe('the portal in a browser', () => {
   it('has a Kubernetes tab on the service page', async () => {
     await page.getByRole('link', { name: 'Kubernetes', exact: true }).click();
     await page.waitForURL(/\/kubernetes/);
-    // No cluster in the embedded default: the tab says so instead of failing.
-    await page.getByText('No Kubernetes resources').waitFor();
+    // No cluster in the embedded default: the tab says so, and where to look
+    // instead, rather than "No resources on any known clusters".
+    await page.getByText(/No Kubernetes cluster is configured/).waitFor();
   });
 
   it('finds a service through search', async () => {
