@@ -9,7 +9,9 @@ export type ChipColors = { background: string; text: string };
 
 /**
  * Each level's colours: the chip's, and the background's alone for bars,
- * areas and lines. Dark backgrounds under white text on light pages, light
+ * areas and lines (and the level names beside LevelTrend's axis, so each
+ * background is also at least 4.5:1 against the page: white, or Backstage's
+ * dark #424242). Dark backgrounds under white text on light pages, light
  * ones under dark text on dark pages; LevelBadge's test measures each pair.
  */
 export const LEVEL_COLORS: Record<
@@ -24,7 +26,7 @@ export const LEVEL_COLORS: Record<
   },
   dark: {
     none: { background: '#bdbdbd', text: '#1a1a1a' },
-    bronze: { background: '#d9a066', text: '#1a1a1a' },
+    bronze: { background: '#e3ad7a', text: '#1a1a1a' },
     silver: { background: '#c5d0d8', text: '#1a1a1a' },
     gold: { background: '#f0c040', text: '#1a1a1a' },
   },

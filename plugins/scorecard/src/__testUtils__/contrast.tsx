@@ -3,12 +3,14 @@ import { render } from '@testing-library/react';
 import { createTheme, ThemeProvider } from '@mui/material/styles';
 import { ColorMode } from '../chipColors';
 
-/** [r, g, b] of "rgb(r, g, b)" or "#rrggbb", as a browser computes them. */
+/** [r, g, b] of "rgb(r, g, b)", "#rrggbb" or "#rgb". */
 function channels(color: string): number[] {
   const rgb = color.match(/^rgba?\((\d+),\s*(\d+),\s*(\d+)/);
   if (rgb) return rgb.slice(1, 4).map(Number);
   const hex = color.match(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i);
   if (hex) return hex.slice(1, 4).map(h => parseInt(h, 16));
+  const short = color.match(/^#([0-9a-f])([0-9a-f])([0-9a-f])$/i);
+  if (short) return short.slice(1, 4).map(h => parseInt(h + h, 16));
   throw new Error(`Not an opaque colour: "${color}"`);
 }
 

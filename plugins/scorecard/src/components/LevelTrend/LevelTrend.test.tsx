@@ -1,4 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
+import { createTheme } from '@mui/material/styles';
+import { ENTITY_LEVELS, levelLabel } from '../../levels';
+import { contrastRatio, renderInMode } from '../../__testUtils__/contrast';
 import { LevelTrend } from './LevelTrend';
 
 describe('LevelTrend', () => {
@@ -42,4 +45,29 @@ describe('LevelTrend', () => {
     render(<LevelTrend points={[]} />);
     expect(screen.getByText(/No history yet/)).toBeInTheDocument();
   });
+
+  it.each(['light', 'dark'] as const)(
+    'names the levels beside the axis at least 4.5:1 against the card in the %s theme',
+    mode => {
+      renderInMode(
+        mode,
+        <LevelTrend
+          points={[{ day: '2026-01-01', level: 'gold', passed: 9, failed: 0 }]}
+        />,
+      );
+      const { paper } = createTheme({ palette: { mode } }).palette.background;
+      // Backstage's dark card is lighter than MUI's: both must read.
+      const cards = mode === 'dark' ? [paper, '#424242'] : [paper];
+      const chart = screen.getByRole('img');
+      const faint = ENTITY_LEVELS.flatMap(level => {
+        const fill = within(chart)
+          .getByText(levelLabel(level))
+          .getAttribute('fill')!;
+        return cards
+          .filter(card => contrastRatio(fill, card) < 4.5)
+          .map(card => `${levelLabel(level)} on ${card}`);
+      });
+      expect(faint).toEqual([]);
+    },
+  );
 });
