@@ -1,5 +1,6 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
+import { useTheme } from '@mui/material/styles';
 import { GroupHistoryPoint } from '@causeway/plugin-scorecard-common';
 import { useChipColors } from '../../chipColors';
 import { ENTITY_LEVELS, levelLabel } from '../../levels';
@@ -26,6 +27,7 @@ const COLUMN_WIDTH = 24;
  */
 export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
   const colors = useChipColors().levels;
+  const tickColor = useTheme().palette.text.secondary;
   const chart = (
     <DayChart
       points={props.points}
@@ -60,7 +62,7 @@ export function GroupTrend(props: { points: GroupHistoryPoint[] }) {
                 y={y(tick) + 4}
                 textAnchor="end"
                 fontSize="11"
-                fill="#757575"
+                fill={tickColor}
               >
                 {tick}
               </text>

@@ -1,3 +1,4 @@
+import { useTheme } from '@mui/material/styles';
 import {
   EntityHistoryPoint,
   LEVELS,
@@ -18,6 +19,7 @@ function describeChanges(points: EntityHistoryPoint[]): string {
 /** An entity's level per day as a step chart; a single day as a point. */
 export function LevelTrend(props: { points: EntityHistoryPoint[] }) {
   const colors = useChipColors().levels;
+  const gridColor = useTheme().palette.divider;
   return (
     <DayChart
       points={props.points}
@@ -49,7 +51,7 @@ export function LevelTrend(props: { points: EntityHistoryPoint[] }) {
                   x2={right}
                   y1={y(levelRank(level))}
                   y2={y(levelRank(level))}
-                  stroke="#e0e0e0"
+                  stroke={gridColor}
                 />
                 <text
                   x={left - 6}
