@@ -53,9 +53,13 @@ describe('scorecard plugin extensions', () => {
   });
 
   it('puts the summary card on components and the team card on groups', () => {
-    const summary = createExtensionTester(entityScorecardCard).get(
+    const summaryCard = createExtensionTester(entityScorecardCard);
+    const summary = summaryCard.get(
       EntityCardBlueprint.dataRefs.filterFunction,
     )!;
+    // An info card sits in the column beside the overview's content, near
+    // the top, not below the relations and API tables.
+    expect(summaryCard.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
     expect(summary(component)).toBe(true);
     expect(summary(group)).toBe(false);
 

@@ -51,11 +51,16 @@ export const entityScorecardContent = EntityContentBlueprint.make({
   },
 });
 
-/** entity-card:scorecard/summary, on a component's overview. */
+/**
+ * entity-card:scorecard/summary, on a component's overview: an info card,
+ * so it sits in the column beside the content, near the top, not below
+ * the relations and API tables.
+ */
 export const entityScorecardCard = EntityCardBlueprint.make({
   name: 'summary',
   params: {
     filter: { kind: 'component' },
+    type: 'info',
     loader: () =>
       import('./components/EntityScorecardCard/EntityScorecardCard').then(m => (
         <m.EntityScorecardCard />

@@ -9,6 +9,7 @@ import {
   isSafeLink,
 } from '@causeway/plugin-scorecard-common';
 import { useChipColors } from '../../chipColors';
+import { levelLabel } from '../../levels';
 import { formatFactValue } from './formatFactValue';
 
 const STATUS_LABELS: Record<CheckStatus, string> = {
@@ -47,9 +48,12 @@ export function CheckResultItem(props: {
           id={titleId}
           variant="subtitle1"
           component="h4"
-          sx={{ flexGrow: 1 }}
+          sx={{ flexGrow: 1, overflowWrap: 'anywhere' }}
         >
           {result.title}
+        </Typography>
+        <Typography variant="caption" color="text.secondary">
+          {levelLabel(result.level)}
         </Typography>
         {actions}
       </Box>
@@ -66,7 +70,12 @@ export function CheckResultItem(props: {
             <Box
               component="li"
               key={fact}
-              sx={{ listStyle: 'none', fontFamily: 'monospace', fontSize: 13 }}
+              sx={{
+                listStyle: 'none',
+                fontFamily: 'monospace',
+                fontSize: 13,
+                overflowWrap: 'anywhere',
+              }}
             >
               {fact} = {formatFactValue(value)}
             </Box>

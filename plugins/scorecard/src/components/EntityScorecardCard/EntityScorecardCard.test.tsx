@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { ScorecardApi } from '../../api/ScorecardClient';
 import { renderInScorecardApp } from '../../__testUtils__/renderInScorecardApp';
 import {
@@ -7,7 +7,10 @@ import {
   scorecardApiMock,
 } from '../../__testUtils__/scorecardApiMock';
 import { catalogEntity } from '../../__testUtils__/catalogEntity';
-import { EntityScorecardCard } from './EntityScorecardCard';
+import {
+  EntityScorecardCard,
+  FIRST_EVALUATION_POLL_MS,
+} from './EntityScorecardCard';
 
 const entity = catalogEntity('Component', 'payments-api');
 
@@ -44,7 +47,17 @@ describe('EntityScorecardCard', () => {
     );
 
     expect(await screen.findByLabelText('Level: No level')).toBeVisible();
-    expect(screen.getByText('5 passed · 4 failed · 0 waived')).toBeVisible();
+    // Each count opens its checks on the Scorecard tab; nothing to open at 0.
+    expect(screen.getByRole('link', { name: '5 passed' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/scorecard#checks-pass',
+    );
+    expect(screen.getByRole('link', { name: '4 failed' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/scorecard#checks-fail',
+    );
+    expect(screen.getByText(/0 waived/)).toBeVisible();
+    expect(screen.queryByRole('link', { name: '0 waived' })).toBeNull();
     const failing = within(
       screen.getByRole('list', { name: 'Top failing checks' }),
     )
@@ -68,5 +81,38 @@ describe('EntityScorecardCard', () => {
 
     expect(await screen.findByText(/Not evaluated yet/)).toBeVisible();
     expect(screen.queryByRole('list')).toBeNull();
+  });
+
+  describe('before the first evaluation', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('shows the first evaluation when it lands, without a reload, then stops asking', async () => {
+      const api = scorecardApiMock({
+        getEntityScorecard: jest
+          .fn()
+          .mockResolvedValueOnce(undefined)
+          .mockResolvedValueOnce(undefined)
+          .mockResolvedValue(scorecard({ level: 'silver' })),
+      });
+      renderCard(api);
+      expect(await screen.findByText(/Not evaluated yet/)).toBeVisible();
+
+      // Still nothing: it keeps saying so, without a loading bar.
+      await act(() => jest.advanceTimersByTimeAsync(FIRST_EVALUATION_POLL_MS));
+      expect(screen.getByText(/Not evaluated yet/)).toBeVisible();
+      expect(screen.queryByRole('progressbar')).toBeNull();
+
+      await act(() => jest.advanceTimersByTimeAsync(FIRST_EVALUATION_POLL_MS));
+      expect(await screen.findByLabelText('Level: Silver')).toBeVisible();
+      expect(screen.queryByText(/Not evaluated yet/)).toBeNull();
+
+      // Graded: no more reads.
+      const reads = api.getEntityScorecard.mock.calls.length;
+      await act(() =>
+        jest.advanceTimersByTimeAsync(10 * FIRST_EVALUATION_POLL_MS),
+      );
+      expect(api.getEntityScorecard).toHaveBeenCalledTimes(reads);
+    });
   });
 });

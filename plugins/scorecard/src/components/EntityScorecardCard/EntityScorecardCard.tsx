@@ -1,4 +1,5 @@
-import useAsync from 'react-use/esm/useAsync';
+import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
@@ -10,10 +11,18 @@ import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { EntityScorecard, levelRank } from '@causeway/plugin-scorecard-common';
 import { scorecardApiRef } from '../../api/ScorecardClient';
 import { levelLabel } from '../../levels';
+import { checksAnchor } from '../CheckResults/checkGroups';
 import { LoadProgress } from '../LoadProgress/LoadProgress';
 import { ScorecardSummary } from '../ScorecardSummary/ScorecardSummary';
 
 const TOP_FAILING = 3;
+
+/**
+ * How often a never-evaluated entity is read again: its first evaluation
+ * lands within seconds of it entering the catalog, and the card should
+ * show it without a reload.
+ */
+export const FIRST_EVALUATION_POLL_MS = 5_000;
 
 /** The failing checks that block the next level first. */
 function topFailing(scorecard: EntityScorecard) {
@@ -27,8 +36,9 @@ function CardBody(props: {
   loading: boolean;
   error?: Error;
   scorecard?: EntityScorecard;
+  tabLink: string;
 }) {
-  const { loading, error, scorecard } = props;
+  const { loading, error, scorecard, tabLink } = props;
   if (loading || error) {
     return (
       <LoadProgress what="the scorecard" loading={loading} error={error} />
@@ -37,19 +47,24 @@ function CardBody(props: {
   if (!scorecard) {
     return (
       <Typography variant="body2">
-        Not evaluated yet: the Scorecard tab can evaluate it now.
+        Not evaluated yet: its first evaluation shows here as soon as it has
+        run, or the Scorecard tab can evaluate it now.
       </Typography>
     );
   }
   const failing = topFailing(scorecard);
   return (
     <>
-      <ScorecardSummary scorecard={scorecard} />
+      <ScorecardSummary
+        scorecard={scorecard}
+        checksLink={status => `${tabLink}#${checksAnchor(status)}`}
+      />
       {failing.length > 0 && (
         <List dense aria-label="Top failing checks">
           {failing.map(result => (
             <ListItem key={result.checkId} disableGutters>
               <ListItemText
+                sx={{ overflowWrap: 'anywhere' }}
                 primary={result.title}
                 secondary={`${levelLabel(result.level)} · ${result.fix.text}`}
               />
@@ -67,20 +82,34 @@ export function EntityScorecardCard() {
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(scorecardApiRef);
   const entityLink = useEntityRefLink();
-  const { loading, error, value } = useAsync(
+  const { loading, error, value, retry } = useAsyncRetry(
     () => api.getEntityScorecard(entityRef),
     [api, entityRef],
   );
 
+  // Read again until the first evaluation lands; once graded, stop.
+  const waiting = !loading && !error && !value;
+  // After the first answer, a read again keeps "Not evaluated yet" in place.
+  const [answered, setAnswered] = useState(false);
+  useEffect(() => {
+    if (!waiting) return undefined;
+    setAnswered(true);
+    const timer = setTimeout(retry, FIRST_EVALUATION_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [waiting, retry]);
+
+  const tabLink = `${entityLink(entity)}/scorecard`;
   return (
     <InfoCard
       title="Scorecard"
-      deepLink={{
-        title: 'View the scorecard',
-        link: `${entityLink(entity)}/scorecard`,
-      }}
+      deepLink={{ title: 'View the scorecard', link: tabLink }}
     >
-      <CardBody loading={loading} error={error} scorecard={value} />
+      <CardBody
+        loading={loading && !answered}
+        error={error}
+        scorecard={value}
+        tabLink={tabLink}
+      />
     </InfoCard>
   );
 }

@@ -87,27 +87,24 @@ function renderTab(api: ScorecardApi, options: { allowed?: boolean } = {}) {
 }
 
 describe('EntityScorecardContent', () => {
-  it('groups the checks by level, with the values behind a failure and its fix', async () => {
+  it('leads with what blocks the next level, with the values behind a failure and its fix', async () => {
     const api = scorecardApiMock({
       getEntityScorecard: jest.fn(async () => evaluated),
     });
     renderTab(api);
 
     expect(await screen.findByLabelText('Level: Bronze')).toBeInTheDocument();
-    expect(screen.getByText('2 passed · 1 failed · 1 waived')).toBeVisible();
     expect(
       screen.getByText('Graded at gitops 1a2b3c4 / source 9f8e7d6'),
     ).toBeVisible();
 
-    const bronze = within(section('Bronze'));
-    expect(bronze.getByText('Owned by a team')).toBeInTheDocument();
-    expect(bronze.getByText('1 of 1 passing')).toBeInTheDocument();
-    expect(bronze.getByText('Passed')).toBeInTheDocument();
-
-    const silver = within(section('Silver'));
-    expect(silver.getByText('1 of 2 passing')).toBeInTheDocument();
+    const failing = within(section('Failing'));
+    expect(
+      failing.getByRole('heading', { name: 'To reach Silver: this check' }),
+    ).toBeVisible();
     const replicas = within(item('At least two replicas'));
     expect(replicas.getByText('Failed')).toBeInTheDocument();
+    expect(replicas.getByText('Silver')).toBeInTheDocument();
     expect(replicas.getByText('gitops.replicas = 1')).toBeInTheDocument();
     expect(replicas.getByText(/Set replicas to 2 or more\./)).toBeVisible();
     expect(replicas.getByRole('link', { name: 'Read how' })).toHaveAttribute(
@@ -128,12 +125,51 @@ describe('EntityScorecardContent', () => {
     // Only a failing check says how to fix it.
     expect(pdb.queryByText(/How to fix/)).not.toBeInTheDocument();
 
+    // Passing and not-applicable checks wait behind their counts.
+    expect(screen.queryByRole('listitem', { name: 'Owned by a team' })).toBeNull();
     expect(
-      within(section('Gold')).getByText('Not applicable'),
+      screen.getByRole('button', { name: 'Passed (1)' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Not applicable (1)' }),
     ).toBeInTheDocument();
     expect(api.getEntityHistory).toHaveBeenCalledWith(ENTITY_REF, {
       days: 90,
     });
+  });
+
+  it('links each summary count to its checks, opening them', async () => {
+    const scrolled: string[] = [];
+    // jsdom does not scroll; record what would be.
+    Element.prototype.scrollIntoView = function record(this: Element) {
+      scrolled.push(this.id);
+    };
+    const api = scorecardApiMock({
+      getEntityScorecard: jest.fn(async () => evaluated),
+    });
+    renderTab(api);
+
+    const counts = ['2 passed', '1 failed', '1 waived', '1 not applicable'];
+    for (const name of counts) {
+      expect(await screen.findByRole('link', { name })).toBeVisible();
+    }
+
+    await userEvent.click(screen.getByRole('link', { name: '2 passed' }));
+    expect(item('Owned by a team')).toBeVisible();
+    expect(screen.queryByRole('listitem', { name: 'Has an SLO' })).toBeNull();
+
+    await userEvent.click(
+      screen.getByRole('link', { name: '1 not applicable' }),
+    );
+    expect(item('Has an SLO')).toBeVisible();
+
+    await userEvent.click(screen.getByRole('link', { name: '1 failed' }));
+    expect(scrolled).toEqual([
+      'checks-pass',
+      'checks-not-applicable',
+      'checks-fail',
+    ]);
+    delete (Element.prototype as Partial<Element>).scrollIntoView;
   });
 
   it('draws the level over the last 90 days', async () => {
@@ -271,8 +307,13 @@ describe('EntityScorecardContent', () => {
     );
 
     expect(api.revokeWaiver).toHaveBeenCalledWith(ENTITY_REF, 'waiver-7');
-    const pdb = within(item('Has a PodDisruptionBudget'));
-    expect(await pdb.findByText('Failed')).toBeVisible();
+    // Failing again, it moves up among what blocks the next level.
+    const pdb = within(
+      await within(section('Failing')).findByRole('listitem', {
+        name: 'Has a PodDisruptionBudget',
+      }),
+    );
+    expect(pdb.getByText('Failed')).toBeVisible();
     expect(pdb.queryByText(/until 2026-09-30/)).toBeNull();
   });
 
@@ -286,7 +327,8 @@ describe('EntityScorecardContent', () => {
     expect(
       await screen.findByText('At least two replicas'),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: /^Waive/ })).toBeNull();
+    // "Waive <check>"; the "Waived (1)" group's toggle is not one.
+    expect(screen.queryByRole('button', { name: /^Waive / })).toBeNull();
     expect(screen.queryByRole('button', { name: /^Revoke/ })).toBeNull();
     expect(api.getWaivers).not.toHaveBeenCalled();
     // Grading on request is for owners and platform admins only.

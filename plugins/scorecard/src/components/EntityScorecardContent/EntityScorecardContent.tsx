@@ -1,4 +1,5 @@
 import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { useLocation } from 'react-router-dom';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -7,12 +8,20 @@ import { EmptyState, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { NewWaiver, scorecardApiRef } from '../../api/ScorecardClient';
-import { CheckResults } from '../CheckResults/CheckResults';
+import { CheckResults, ShownChecks } from '../CheckResults/CheckResults';
+import { CHECK_STATUSES, checksAnchor } from '../CheckResults/checkGroups';
 import { LevelTrend } from '../LevelTrend/LevelTrend';
 import { LoadProgress } from '../LoadProgress/LoadProgress';
 import { ScorecardSummary } from '../ScorecardSummary/ScorecardSummary';
 import { useEntityScorecardData } from './useEntityScorecardData';
 import { WaiverActions } from './WaiverActions';
+
+/** The checks the page's #checks-STATUS anchor asks for, if any. */
+function useShownChecks(): ShownChecks | undefined {
+  const { hash, key } = useLocation();
+  const status = CHECK_STATUSES.find(s => hash === `#${checksAnchor(s)}`);
+  return status && { status, key };
+}
 
 /** The Scorecard tab of an entity page. */
 export function EntityScorecardContent() {
@@ -20,6 +29,7 @@ export function EntityScorecardContent() {
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(scorecardApiRef);
   const { value, loading, error, reload } = useEntityScorecardData(entityRef);
+  const shown = useShownChecks();
 
   const [evaluation, evaluate] = useAsyncFn(async () => {
     await api.evaluateEntity(entityRef);
@@ -79,24 +89,21 @@ export function EntityScorecardContent() {
     );
   }
 
+  // What to do next leads; the trend, for context, comes last.
   return (
     <Stack spacing={3}>
       {header}
       <InfoCard title="Scorecard" action={evaluateButton('Re-evaluate')}>
-        <ScorecardSummary scorecard={scorecard} />
-      </InfoCard>
-      <InfoCard title="Level over the last 90 days">
-        {history instanceof Error ? (
-          <Alert severity="warning">
-            Could not load the history: {history.message}
-          </Alert>
-        ) : (
-          <LevelTrend points={history} />
-        )}
+        <ScorecardSummary
+          scorecard={scorecard}
+          checksLink={status => `#${checksAnchor(status)}`}
+        />
       </InfoCard>
       <InfoCard title="Checks">
         <CheckResults
+          level={scorecard.level}
           results={scorecard.results}
+          shown={shown}
           actionsFor={result => (
             <WaiverActions
               result={result}
@@ -112,6 +119,15 @@ export function EntityScorecardContent() {
             />
           )}
         />
+      </InfoCard>
+      <InfoCard title="Level over the last 90 days">
+        {history instanceof Error ? (
+          <Alert severity="warning">
+            Could not load the history: {history.message}
+          </Alert>
+        ) : (
+          <LevelTrend points={history} />
+        )}
       </InfoCard>
     </Stack>
   );
