@@ -152,7 +152,8 @@ export function CheckResults(props: {
                 aria-controls={`${checksAnchor(status)}-list`}
                 sx={{ px: 0 }}
               >
-                <Typography variant="h6" component="h3">
+                {/* A heading inside a button would lose its role. */}
+                <Typography variant="h6" component="span">
                   {COLLAPSIBLE_TITLES[status]} ({inGroup.length})
                 </Typography>
               </AccordionSummary>
