@@ -641,7 +641,7 @@ async function benchDatabase(
         { ...page, sort: 'name', offset: 5000 },
       ],
       ['no filter, by failed desc', { ...page, sort: 'failed', order: 'desc' }],
-      ['owner (a team)', { ...page, owner: teams[0] }],
+      ['owner (a team)', { ...page, owners: [teams[0]] }],
       ['owner group and below', { ...page, ownerGroup: fixture.groups[0] }],
       ['system', { ...page, system: fixture.systems[0] }],
       ['level silver or gold', { ...page, levels: ['silver', 'gold'] }],

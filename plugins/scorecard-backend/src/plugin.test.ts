@@ -418,6 +418,19 @@ describe('scorecard API', () => {
         'component:default/checkout-web',
       ]);
       expect(await refs('kind=API')).toEqual(['api:default/payment-api']);
+      // Below a level, and several owners (the ones the home page asks about).
+      expect(await refs('below=silver')).toEqual([
+        'component:default/payment-service',
+      ]);
+      expect(await refs('owner=orders-team&below=silver')).toEqual([]);
+      expect(
+        await refs('owner=orders-team,group:default/payments-team&sort=name'),
+      ).toEqual([
+        'component:default/checkout-web',
+        'component:default/order-service',
+        'api:default/payment-api',
+        'component:default/payment-service',
+      ]);
       const page = await get('/overview?sort=name&limit=2&offset=2');
       expect(page.body.items.map((i: any) => i.entityRef)).toEqual([
         'api:default/payment-api',
@@ -428,6 +441,7 @@ describe('scorecard API', () => {
       expect((await get('/overview?sort=owner')).status).toBe(400);
       expect((await get('/overview?owner=group:/x')).status).toBe(400);
       expect((await get('/overview?level=platinum')).status).toBe(400);
+      expect((await get('/overview?below=none')).status).toBe(400);
     });
 
     it('gates a release on a level, listing what blocks it with values and fix', async () => {
@@ -644,6 +658,19 @@ describe('scorecard API', () => {
         name: 'InputError',
         message: expect.stringContaining('failingCheck'),
       });
+    });
+
+    it('refuses more owners than one overview asks about', async () => {
+      const owners = Array.from({ length: 51 }, (_, i) => `team-${i}`);
+      const res = await get(`/overview?owner=${owners.join(',')}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        name: 'InputError',
+        message: 'owner: at most 50 owners',
+      });
+      expect(
+        (await get(`/overview?owner=${owners.slice(1).join(',')}`)).status,
+      ).toBe(200);
     });
 
     it("asks for a user's read decisions once for the reads of a page", async () => {

@@ -354,7 +354,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       const refs = async (q: Partial<EntityQuery>) =>
         (await store.queryEntities(query(q))).items.map(i => i.entityRef);
-      expect(await refs({ owner: 'group:default/orders-team' })).toEqual([
+      expect(await refs({ owners: ['group:default/orders-team'] })).toEqual([
         'component:default/b',
       ]);
       expect(await refs({ system: 'system:default/checkout' })).toEqual([
@@ -365,6 +365,65 @@ describe.each(databases.eachSupportedId())(
         'component:default/b',
       ]);
       expect(await refs({ levels: ['bronze', 'gold'] })).toHaveLength(3);
+    });
+
+    it('finds one team’s or several teams’ entities below a level, and counts only those', async () => {
+      await save([
+        evaluation('unleveled', 'none'),
+        evaluation('bronzed', 'bronze'),
+        evaluation('silvered', 'silver'),
+        evaluation('golden', 'gold'),
+        evaluation('orders-bronze', 'bronze', {
+          owner: 'group:default/orders-team',
+        }),
+        evaluation('someone-elses', 'none', {
+          owner: 'group:default/cards-squad',
+        }),
+      ]);
+      const found = async (q: Partial<EntityQuery>) => {
+        const { items, totalItems, levels } = await store.queryEntities(
+          query({ sort: 'level', ...q }),
+        );
+        return {
+          refs: items.map(i => i.entityRef.split('/')[1]),
+          totalItems,
+          levels,
+        };
+      };
+
+      // Below silver: no level or bronze, in one query with the level counts.
+      expect(
+        await found({
+          owners: ['group:default/payments-team'],
+          belowLevel: 'silver',
+        }),
+      ).toEqual({
+        refs: ['unleveled', 'bronzed'],
+        totalItems: 2,
+        levels: { none: 1, bronze: 1, silver: 0, gold: 0 },
+      });
+      expect((await found({ belowLevel: 'bronze' })).refs.sort()).toEqual([
+        'someone-elses',
+        'unleveled',
+      ]);
+      expect((await found({ belowLevel: 'gold' })).totalItems).toBe(5);
+
+      // Several owners: any of them, in one request.
+      expect(
+        await found({
+          owners: ['group:default/payments-team', 'group:default/orders-team'],
+          belowLevel: 'silver',
+        }),
+      ).toEqual({
+        refs: ['unleveled', 'bronzed', 'orders-bronze'],
+        totalItems: 3,
+        levels: { none: 1, bronze: 2, silver: 0, gold: 0 },
+      });
+      // No owner given is no entity, not every entity.
+      expect(await found({ owners: [] })).toMatchObject({
+        refs: [],
+        totalItems: 0,
+      });
     });
 
     it('sorts by level, name or failed checks, and pages', async () => {

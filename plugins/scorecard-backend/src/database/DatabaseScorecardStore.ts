@@ -476,7 +476,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     /** The filtered entities, for a page or for counting all of them. */
     const filtered = (purpose: 'page' | 'count') => {
       const q = this.db<EntityRow>(ENTITIES);
-      if (query.owner) q.where('owner', query.owner);
+      if (query.owners) q.whereIn('owner', query.owners);
       if (query.ownerGroup) {
         q.whereIn('owner', this.#descendants(query.ownerGroup));
       }
@@ -487,6 +487,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
       if (query.levels?.length) {
         // By rank, which the level indexes start with.
         q.whereIn('level_rank', query.levels.map(levelRank));
+      }
+      if (query.belowLevel) {
+        q.where('level_rank', '<', levelRank(query.belowLevel));
       }
       if (query.failingCheck && purpose === 'count') {
         q.whereIn(
@@ -562,17 +565,23 @@ export class DatabaseScorecardStore implements ScorecardStore {
     query: EntityQuery,
     filtered: () => Knex.QueryBuilder<EntityRow>,
   ): Promise<LevelCounts> {
-    const { owner, ownerGroup, system, kind, levels, failingCheck } = query;
+    const { owners, ownerGroup, system, kind, levels, belowLevel } = query;
     // One caller's view of the catalog is not another's: not kept.
     if (query.visibleRefs) return this.#countLevels(filtered);
-    const key = JSON.stringify([
-      owner,
-      ownerGroup,
-      system,
-      kind,
-      levels,
-      failingCheck,
-    ]);
+    // Hashed: a list of owners would make long keys.
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          owners,
+          ownerGroup,
+          system,
+          kind,
+          levels,
+          belowLevel,
+          query.failingCheck,
+        ]),
+      )
+      .digest('base64');
     const now = Date.now();
     const cached = this.#counts.get(key);
     if (cached && now - cached.at < COUNTS_TTL_MS) return cached.levels;

@@ -57,11 +57,14 @@ export type StoredEntity = EntityEvaluation & {
 export type OverviewSort = 'level' | 'name' | 'failed';
 
 export type EntityQuery = {
-  owner?: string;
+  /** Entities owned by any of these (lowercase refs); an empty list matches none. */
+  owners?: string[];
   /** Entities owned by this group or any group below it. */
   ownerGroup?: string;
   system?: string;
   levels?: EntityLevel[];
+  /** Entities below this level: below silver is no level or bronze. */
+  belowLevel?: Level;
   failingCheck?: string;
   kind?: string;
   /**

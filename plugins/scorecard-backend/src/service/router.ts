@@ -48,9 +48,22 @@ const listQuery = {
 const MAX_FILTER_LENGTH = 255;
 const filter = z.string().min(1).max(MAX_FILTER_LENGTH).optional();
 
+/** The most owners one overview asks about (a user and their teams). */
+const MAX_OWNERS = 50;
+
 const overviewQuery = z.object({
   ...listQuery,
-  owner: filter,
+  /** One owner, or several separated by commas (refs never hold commas). */
+  owner: z
+    .string()
+    .max(MAX_OWNERS * (MAX_FILTER_LENGTH + 1))
+    .transform(v => v.split(','))
+    .pipe(
+      z
+        .array(z.string().min(1).max(MAX_FILTER_LENGTH))
+        .max(MAX_OWNERS, `at most ${MAX_OWNERS} owners`),
+    )
+    .optional(),
   system: filter,
   kind: filter,
   failingCheck: filter,
@@ -61,6 +74,8 @@ const overviewQuery = z.object({
     .transform(v => v.split(','))
     .pipe(z.array(entityLevel))
     .optional(),
+  /** Entities below this level: below=silver is no level or bronze. */
+  below: z.enum(LEVELS).optional(),
 });
 
 const historyQuery = z.object({
@@ -88,8 +103,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** An entity ref from a query parameter; a name alone takes the default kind. */
-function refParam(value: string | undefined, defaultKind: string) {
-  if (!value) return undefined;
+function refParam(value: string, defaultKind: string) {
   try {
     return normalizeRef(value, { defaultKind });
   } catch (error) {
@@ -104,7 +118,8 @@ function refParam(value: string | undefined, defaultKind: string) {
  *
  *   GET    /health                                  open
  *   GET    /checks                                  { checks, problems, facts, waivers }
- *   GET    /overview?owner&system&level&failingCheck&kind&sort&order&limit&offset
+ *   GET    /overview?owner&system&level&below&failingCheck&kind&sort&order&limit&offset
+ *                                                   owner and level: comma-separated lists
  *   GET    /history?days                            the organisation per day
  *   GET    /entities/:kind/:namespace/:name         404 when never evaluated
  *   POST   /entities/:kind/:namespace/:name/evaluate  users; scorecard.evaluate,
@@ -301,8 +316,11 @@ export async function createRouter(options: {
         ...query,
         visibleRefs: visible,
         levels: query.level,
-        owner: refParam(query.owner, 'group'),
-        system: refParam(query.system, 'system'),
+        belowLevel: query.below,
+        owners: query.owner && [
+          ...new Set(query.owner.map(owner => refParam(owner, 'group'))),
+        ],
+        system: query.system && refParam(query.system, 'system'),
         kind: query.kind?.toLocaleLowerCase('en-US'),
       }),
     );
