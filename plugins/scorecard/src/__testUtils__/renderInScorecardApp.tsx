@@ -25,6 +25,8 @@ export function renderInScorecardApp(
     entity?: Entity;
     allowed?: boolean;
     apis?: TestAppOptions['apis'];
+    /** The URL the app starts at, e.g. a shared view's ['/?below=silver']. */
+    initialRouteEntries?: string[];
   } = {},
 ) {
   const {
@@ -32,6 +34,7 @@ export function renderInScorecardApp(
     entity,
     allowed = true,
     apis = [],
+    initialRouteEntries,
   } = options;
   return renderInTestApp(
     <SWRConfig value={{ provider: () => new Map() }}>
@@ -50,6 +53,7 @@ export function renderInScorecardApp(
         }),
       ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      initialRouteEntries,
     },
   );
 }

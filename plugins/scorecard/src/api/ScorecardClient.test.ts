@@ -78,6 +78,10 @@ describe('ScorecardClient', () => {
       limit: 25,
       offset: 50,
     });
+    await api.getOverview({
+      owner: ['user:default/jane', 'group:default/payments'],
+      below: 'silver',
+    });
 
     expect(requested(fetch)).toEqual([
       `POST ${BASE}/entities/component/team-a/payments-api/evaluate`,
@@ -89,6 +93,7 @@ describe('ScorecardClient', () => {
       `GET ${BASE}/entities/component/team-a/payments-api/waivers`,
       `DELETE ${BASE}/entities/component/team-a/payments-api/waivers/w%2F1`,
       `GET ${BASE}/overview?owner=group%3Adefault%2Fpayments&level=none&failingCheck=two-replicas&sort=failed&order=desc&limit=25&offset=50`,
+      `GET ${BASE}/overview?owner=user%3Adefault%2Fjane%2Cgroup%3Adefault%2Fpayments&below=silver`,
     ]);
   });
 

@@ -11,6 +11,7 @@ import type {
   EntityLevel,
   EntityScorecard,
   GroupHistoryPoint,
+  Level,
   GroupRollup,
   OverviewResponse,
   Waiver,
@@ -47,9 +48,12 @@ export type OverviewSort = 'level' | 'name' | 'failed';
 
 /** GET /overview's query; the server filters, sorts and pages. */
 export type OverviewQuery = {
-  owner?: string;
+  /** One owner's ref, or several: entities owned by any of them. */
+  owner?: string | string[];
   system?: string;
   level?: EntityLevel;
+  /** Entities below this level: below silver is no level or bronze. */
+  below?: Level;
   failingCheck?: string;
   kind?: string;
   sort?: OverviewSort;
@@ -170,7 +174,13 @@ export class ScorecardClient implements ScorecardApi {
   }
 
   getOverview(query: OverviewQuery): Promise<OverviewResponse> {
-    return this.request('GET', `/overview${queryString(query)}`);
+    // The server takes several owners separated by commas.
+    const { owner } = query;
+    const owners = Array.isArray(owner) ? owner.join(',') : owner;
+    return this.request(
+      'GET',
+      `/overview${queryString({ ...query, owner: owners })}`,
+    );
   }
 
   getGroupRollup(groupRef: string): Promise<GroupRollup> {

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { overviewItem } from '../../__testUtils__/scorecardApiMock';
 import { renderInScorecardApp } from '../../__testUtils__/renderInScorecardApp';
+import { ScorecardCheck } from '../../api/ScorecardClient';
 import { OverviewPaging, OverviewTable } from './OverviewTable';
 
 const paging: OverviewPaging = {
@@ -10,6 +11,12 @@ const paging: OverviewPaging = {
   limit: 10,
   offset: 10,
 };
+
+const check = (
+  id: string,
+  title: string,
+  level: ScorecardCheck['level'],
+): [string, ScorecardCheck] => [id, { id, title, description: 'd', level }];
 
 function renderTable(onPagingChange = jest.fn()) {
   renderInScorecardApp(
@@ -22,7 +29,7 @@ function renderTable(onPagingChange = jest.fn()) {
       totalItems={42}
       paging={paging}
       onPagingChange={onPagingChange}
-      checkTitles={new Map([['a', 'Owned by a team']])}
+      checks={new Map([check('a', 'Owned by a team', 'bronze')])}
     />,
   );
   return onPagingChange;
@@ -37,6 +44,39 @@ describe('OverviewTable', () => {
     ).getAllByRole('row');
     expect(row).toHaveTextContent('Owned by a team, b, c and 2 more');
     expect(screen.getByText('11–20 of 42')).toBeInTheDocument();
+  });
+
+  it('leads the failing checks with what blocks the next level, then higher levels', async () => {
+    renderInScorecardApp(
+      <OverviewTable
+        items={[
+          overviewItem('component:default/ledger-worker', {
+            level: 'none',
+            // In the check files' order, a bronze blocker fifth.
+            failingChecks: ['slo', 'replicas', 'pdb', 'runbook', 'owner'],
+          }),
+        ]}
+        totalItems={1}
+        paging={paging}
+        onPagingChange={jest.fn()}
+        checks={
+          new Map([
+            check('slo', 'Has an SLO', 'gold'),
+            check('replicas', 'At least two replicas', 'silver'),
+            check('pdb', 'Has a disruption budget', 'silver'),
+            check('runbook', 'Has a runbook', 'gold'),
+            check('owner', 'Owned by a team', 'bronze'),
+          ])
+        }
+      />,
+    );
+
+    const [, row] = within(
+      await screen.findByRole('table', { name: 'Scorecards' }),
+    ).getAllByRole('row');
+    expect(row).toHaveTextContent(
+      'Owned by a team, At least two replicas, Has a disruption budget and 2 more',
+    );
   });
 
   it('asks for another order from the first page, and for other pages', async () => {

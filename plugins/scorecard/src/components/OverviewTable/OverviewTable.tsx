@@ -5,11 +5,14 @@ import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TableSortLabel from '@mui/material/TableSortLabel';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { OverviewItem } from '@causeway/plugin-scorecard-common';
-import { OverviewSort } from '../../api/ScorecardClient';
+import { levelRank, OverviewItem } from '@causeway/plugin-scorecard-common';
+import { OverviewSort, ScorecardCheck } from '../../api/ScorecardClient';
 import { EntityCells } from '../EntityCells/EntityCells';
 import { LevelBadge } from '../LevelBadge/LevelBadge';
 import { ScorecardTable } from '../ScorecardTable/ScorecardTable';
+
+/** The page sizes offered; a shared URL may ask for one of these only. */
+export const PAGE_SIZES = [10, 25, 50, 100];
 
 export type OverviewPaging = {
   sort: OverviewSort;
@@ -20,16 +23,35 @@ export type OverviewPaging = {
 
 const FAILING_SHOWN = 3;
 
+/**
+ * The failing checks' titles, lowest level first: an entity passes every
+ * check up to its level, so what blocks its next level leads. Checks no
+ * longer loaded go last, by id.
+ */
+function failingTitles(
+  failing: string[],
+  checks: Map<string, ScorecardCheck>,
+): string[] {
+  const rank = (id: string) => {
+    const check = checks.get(id);
+    return check ? levelRank(check.level) : Number.MAX_SAFE_INTEGER;
+  };
+  // Stable: the check files' order within a level.
+  return [...failing]
+    .sort((a, b) => rank(a) - rank(b))
+    .map(id => checks.get(id)?.title ?? id);
+}
+
 /** The overview's rows; sorting and paging are asked of the server. */
 export function OverviewTable(props: {
   items: OverviewItem[];
   totalItems: number;
   paging: OverviewPaging;
   onPagingChange: (paging: OverviewPaging) => void;
-  /** Check titles by id, for the failing checks column. */
-  checkTitles: Map<string, string>;
+  /** The loaded checks by id, for the failing checks column. */
+  checks: Map<string, ScorecardCheck>;
 }) {
-  const { items, totalItems, paging, onPagingChange, checkTitles } = props;
+  const { items, totalItems, paging, onPagingChange, checks } = props;
 
   const sortHeader = (sort: OverviewSort, label: string) => (
     <TableSortLabel
@@ -74,9 +96,7 @@ export function OverviewTable(props: {
             </TableRow>
           )}
           {items.map(item => {
-            const failing = item.failingChecks.map(
-              id => checkTitles.get(id) ?? id,
-            );
+            const failing = failingTitles(item.failingChecks, checks);
             return (
               <TableRow key={item.entityRef}>
                 <EntityCells item={item} />
@@ -109,7 +129,7 @@ export function OverviewTable(props: {
         count={totalItems}
         page={Math.floor(paging.offset / paging.limit)}
         rowsPerPage={paging.limit}
-        rowsPerPageOptions={[10, 25, 50, 100]}
+        rowsPerPageOptions={PAGE_SIZES}
         onPageChange={(_event, page) =>
           onPagingChange({ ...paging, offset: page * paging.limit })
         }

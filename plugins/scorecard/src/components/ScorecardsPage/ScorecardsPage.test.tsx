@@ -1,5 +1,12 @@
+import { useLocation } from 'react-router-dom';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  defaultEntityPresentation,
+  EntityPresentationApi,
+  entityPresentationApiRef,
+} from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { ScorecardApi } from '../../api/ScorecardClient';
 import {
@@ -70,21 +77,63 @@ function api(overrides: Partial<ScorecardApi> = {}) {
   });
 }
 
-function renderPage(scorecardApi: ScorecardApi, allowed = false) {
-  return renderInScorecardApp(<ScorecardsPage />, {
-    api: scorecardApi,
-    allowed,
-    apis: [
-      catalogApiMock({
-        entities: [
-          catalogEntity('Group', 'payments'),
-          catalogEntity('Group', 'platform'),
-          catalogEntity('System', 'billing'),
-          catalogEntity('Component', 'ledger-worker'),
-        ],
-      }),
-    ],
-  });
+const entities = [
+  catalogEntity('Group', 'payments'),
+  catalogEntity('Group', 'platform'),
+  catalogEntity('System', 'billing'),
+  catalogEntity('Component', 'ledger-worker'),
+];
+
+/**
+ * The catalog's presentation (what entity links show) for these entities,
+ * by the rule the catalog plugin's presentation API applies.
+ */
+function presentationApi(known: Entity[]): EntityPresentationApi {
+  return {
+    forEntity(entityOrRef, context) {
+      const entity =
+        typeof entityOrRef === 'string'
+          ? known.find(e => stringifyEntityRef(e) === entityOrRef)
+          : entityOrRef;
+      const snapshot = defaultEntityPresentation(
+        entity ?? entityOrRef,
+        context,
+      );
+      return { snapshot, promise: Promise.resolve(snapshot) };
+    },
+  };
+}
+
+/** The element whose text, across its children, is this. */
+const wholeText = (text: string) => (_: string, element: Element | null) =>
+  element?.textContent === text &&
+  ![...element.children].some(child => child.textContent === text);
+
+/** The page's URL query, as a user would copy it. */
+function Search() {
+  return <output aria-label="Search">{useLocation().search}</output>;
+}
+
+function renderPage(
+  scorecardApi: ScorecardApi,
+  options: { allowed?: boolean; url?: string; catalog?: Entity[] } = {},
+) {
+  const { allowed = false, url, catalog = entities } = options;
+  return renderInScorecardApp(
+    <>
+      <ScorecardsPage />
+      <Search />
+    </>,
+    {
+      api: scorecardApi,
+      allowed,
+      initialRouteEntries: url ? [url] : undefined,
+      apis: [
+        catalogApiMock({ entities: catalog }),
+        [entityPresentationApiRef, presentationApi(catalog)],
+      ],
+    },
+  );
 }
 
 const lastOverviewQuery = (scorecardApi: jest.Mocked<ScorecardApi>) =>
@@ -162,7 +211,7 @@ describe('ScorecardsPage', () => {
       }),
     );
 
-    await pick('Failing check', 'At least two replicas (Silver)');
+    await pick('Failing check', 'At least two replicas');
     await waitFor(() =>
       expect(lastOverviewQuery(scorecardApi)).toMatchObject({
         level: 'gold',
@@ -190,9 +239,78 @@ describe('ScorecardsPage', () => {
       days: 90,
     });
     expect(
-      await screen.findByText('Last 90 days: payments'),
+      await screen.findByText(wholeText('Last 90 days: payments')),
     ).toBeInTheDocument();
   }, 30_000);
+
+  it('opens the view a shared URL names, and keeps a changed view in the URL through a reload', async () => {
+    const scorecardApi = api();
+    const shared =
+      '/?owner=group%3Adefault%2Fpayments&below=silver&failingCheck=two-replicas&sort=failed&order=desc';
+    const { unmount } = renderPage(scorecardApi, { url: shared });
+
+    await screen.findByRole('table', { name: 'Scorecards' });
+    expect(scorecardApi.getOverview).toHaveBeenCalledTimes(1);
+    expect(lastOverviewQuery(scorecardApi)).toEqual({
+      owner: 'group:default/payments',
+      below: 'silver',
+      failingCheck: 'two-replicas',
+      sort: 'failed',
+      order: 'desc',
+      limit: 25,
+      offset: 0,
+    });
+    expect(screen.getByRole('combobox', { name: 'Level' })).toHaveTextContent(
+      'Below silver',
+    );
+    expect(
+      await screen.findByDisplayValue('At least two replicas'),
+    ).toBeInTheDocument();
+    expect(await screen.findByDisplayValue('payments')).toBeInTheDocument();
+
+    // Another level and the next page: both in the URL.
+    await pick('Level', 'Below gold');
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    await waitFor(() =>
+      expect(lastOverviewQuery(scorecardApi)).toMatchObject({
+        below: 'gold',
+        offset: 25,
+      }),
+    );
+    const search = screen.getByRole('status', { name: 'Search' }).textContent!;
+    expect(new URLSearchParams(search).get('below')).toBe('gold');
+
+    // A reload at that URL asks for the same view.
+    const seen = lastOverviewQuery(scorecardApi);
+    unmount();
+    const reloaded = api();
+    renderPage(reloaded, { url: `/${search}` });
+    await screen.findByRole('table', { name: 'Scorecards' });
+    expect(reloaded.getOverview).toHaveBeenCalledTimes(1);
+    expect(lastOverviewQuery(reloaded)).toEqual(seen);
+  }, 30_000);
+
+  it('names owners in the filter and the trend as the table’s owner links do', async () => {
+    const catalog = [
+      catalogEntity('Group', 'payments', {
+        spec: { profile: { displayName: 'Payments Team' } },
+      }),
+      ...entities.slice(1),
+    ];
+    renderPage(api(), { url: '/?owner=payments', catalog });
+
+    const table = await screen.findByRole('table', { name: 'Scorecards' });
+    const [, ledger] = within(table).getAllByRole('row');
+    expect(
+      within(ledger).getByRole('link', { name: 'Payments Team' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByDisplayValue('Payments Team'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(wholeText('Last 90 days: Payments Team')),
+    ).toBeInTheDocument();
+  });
 
   it('sorts and pages on the server', async () => {
     const scorecardApi = api();
@@ -226,7 +344,7 @@ describe('ScorecardsPage', () => {
   }, 30_000);
 
   it('shows platform admins the problems in the check files', async () => {
-    renderPage(api(), true);
+    renderPage(api(), { allowed: true });
 
     const alert = await screen.findByText(/1 problem in the check files/);
     expect(alert.closest('[role="alert"]')).toHaveTextContent(

@@ -1,11 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { Content, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import { scorecardApiRef } from '../../api/ScorecardClient';
 import { CheckProblems } from '../CheckProblems/CheckProblems';
 import { GroupTrend } from '../GroupTrend/GroupTrend';
@@ -16,22 +17,26 @@ import {
   OverviewFilterValues,
 } from '../OverviewFilters/OverviewFilters';
 import { OverviewPaging, OverviewTable } from '../OverviewTable/OverviewTable';
-
-const FIRST_PAGE: OverviewPaging = {
-  sort: 'level',
-  order: 'asc',
-  limit: 25,
-  offset: 0,
-};
+import { overviewParams, readOverviewParams } from './overviewSearchParams';
 
 /**
  * The Scorecards page: the organisation's levels, filtered, sorted and paged
- * by the server, with the trend of the chosen owner or of everyone.
+ * by the server, with the trend of the chosen owner or of everyone. The
+ * view lives in the URL, so it can be shared and survives reload and back.
  */
 export function ScorecardsPage() {
   const api = useApi(scorecardApiRef);
-  const [filters, setFilters] = useState<OverviewFilterValues>({});
-  const [paging, setPaging] = useState(FIRST_PAGE);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const { filters, paging } = useMemo(
+    () => readOverviewParams(searchParams),
+    [searchParams],
+  );
+  // Replaced, not pushed: back leaves the page rather than undoing a pick.
+  const show = (
+    nextFilters: OverviewFilterValues,
+    nextPaging: OverviewPaging,
+  ) =>
+    setSearchParams(overviewParams(nextFilters, nextPaging), { replace: true });
 
   const checks = useAsync(() => api.getChecks(), [api]);
   const overview = useAsync(
@@ -42,15 +47,10 @@ export function ScorecardsPage() {
     () => api.getHistory({ groupRef: filters.owner, days: 90 }),
     [api, filters.owner],
   );
-  const checkTitles = useMemo(
-    () => new Map(checks.value?.checks.map(c => [c.id, c.title])),
+  const checksById = useMemo(
+    () => new Map(checks.value?.checks.map(c => [c.id, c])),
     [checks.value],
   );
-
-  const changeFilters = (next: OverviewFilterValues) => {
-    setFilters(next);
-    setPaging(current => ({ ...current, offset: 0 }));
-  };
 
   return (
     <Content>
@@ -84,11 +84,21 @@ export function ScorecardsPage() {
           </InfoCard>
           <InfoCard
             variant="gridItem"
-            title={`Last 90 days: ${
-              filters.owner
-                ? parseEntityRef(filters.owner).name
-                : 'the whole organisation'
-            }`}
+            title={
+              <>
+                Last 90 days:{' '}
+                {filters.owner ? (
+                  <EntityDisplayName
+                    entityRef={filters.owner}
+                    defaultKind="group"
+                    hideIcon
+                    disableTooltip
+                  />
+                ) : (
+                  'the whole organisation'
+                )}
+              </>
+            }
           >
             {history.error ? (
               <Alert severity="warning">
@@ -102,7 +112,7 @@ export function ScorecardsPage() {
         <InfoCard title="Entities">
           <OverviewFilters
             value={filters}
-            onChange={changeFilters}
+            onChange={next => show(next, { ...paging, offset: 0 })}
             checks={checks.value?.checks ?? []}
           />
           <Box sx={{ mt: 2 }}>
@@ -117,8 +127,8 @@ export function ScorecardsPage() {
               items={overview.value.items}
               totalItems={overview.value.totalItems}
               paging={paging}
-              onPagingChange={setPaging}
-              checkTitles={checkTitles}
+              onPagingChange={next => show(filters, next)}
+              checks={checksById}
             />
           )}
         </InfoCard>
