@@ -7,10 +7,8 @@ import {
   scorecardApiMock,
 } from '../../__testUtils__/scorecardApiMock';
 import { catalogEntity } from '../../__testUtils__/catalogEntity';
-import {
-  EntityScorecardCard,
-  FIRST_EVALUATION_POLL_MS,
-} from './EntityScorecardCard';
+import { EntityScorecardCard } from './EntityScorecardCard';
+import { FIRST_EVALUATION_POLL_MS } from './useFirstEvaluationPoll';
 
 const entity = catalogEntity('Component', 'payments-api');
 

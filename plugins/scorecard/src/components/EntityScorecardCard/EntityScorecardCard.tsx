@@ -14,15 +14,9 @@ import { levelLabel } from '../../levels';
 import { checksAnchor } from '../CheckResults/checkGroups';
 import { LoadProgress } from '../LoadProgress/LoadProgress';
 import { ScorecardSummary } from '../ScorecardSummary/ScorecardSummary';
+import { useFirstEvaluationPoll } from './useFirstEvaluationPoll';
 
 const TOP_FAILING = 3;
-
-/**
- * How often a never-evaluated entity is read again: its first evaluation
- * lands within seconds of it entering the catalog, and the card should
- * show it without a reload.
- */
-export const FIRST_EVALUATION_POLL_MS = 5_000;
 
 /** The failing checks that block the next level first. */
 function topFailing(scorecard: EntityScorecard) {
@@ -89,14 +83,12 @@ export function EntityScorecardCard() {
 
   // Read again until the first evaluation lands; once graded, stop.
   const waiting = !loading && !error && !value;
+  useFirstEvaluationPoll(waiting, retry);
   // After the first answer, a read again keeps "Not evaluated yet" in place.
   const [answered, setAnswered] = useState(false);
   useEffect(() => {
-    if (!waiting) return undefined;
-    setAnswered(true);
-    const timer = setTimeout(retry, FIRST_EVALUATION_POLL_MS);
-    return () => clearTimeout(timer);
-  }, [waiting, retry]);
+    if (waiting) setAnswered(true);
+  }, [waiting]);
 
   const tabLink = `${entityLink(entity)}/scorecard`;
   return (

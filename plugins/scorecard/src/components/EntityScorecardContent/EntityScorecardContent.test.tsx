@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CheckResult } from '@causeway/plugin-scorecard-common';
 import { ScorecardApi } from '../../api/ScorecardClient';
@@ -10,6 +10,7 @@ import {
 import { renderInScorecardApp } from '../../__testUtils__/renderInScorecardApp';
 import { dayFromToday } from '../../days';
 import { catalogEntity } from '../../__testUtils__/catalogEntity';
+import { FIRST_EVALUATION_POLL_MS } from '../EntityScorecardCard/useFirstEvaluationPoll';
 import { EntityScorecardContent } from './EntityScorecardContent';
 
 const ENTITY_REF = 'component:default/payments-api';
@@ -344,6 +345,32 @@ describe('EntityScorecardContent', () => {
     expect(await screen.findByText('Not evaluated yet')).toBeVisible();
     expect(screen.getByText(/Its owners can evaluate it now/)).toBeVisible();
     expect(screen.queryByRole('button', { name: 'Evaluate now' })).toBeNull();
+  });
+
+  describe('before the first evaluation', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('shows the first evaluation when it lands, without a reload', async () => {
+      const api = scorecardApiMock({
+        getEntityScorecard: jest
+          .fn()
+          .mockResolvedValueOnce(undefined)
+          .mockResolvedValue(evaluated),
+      });
+      renderTab(api, { allowed: false });
+      expect(await screen.findByText('Not evaluated yet')).toBeVisible();
+
+      await act(() => jest.advanceTimersByTimeAsync(FIRST_EVALUATION_POLL_MS));
+
+      expect(await screen.findByLabelText('Level: Bronze')).toBeVisible();
+      expect(screen.queryByText('Not evaluated yet')).toBeNull();
+      const reads = api.getEntityScorecard.mock.calls.length;
+      await act(() =>
+        jest.advanceTimersByTimeAsync(10 * FIRST_EVALUATION_POLL_MS),
+      );
+      expect(api.getEntityScorecard).toHaveBeenCalledTimes(reads);
+    });
   });
 
   it('says when the entity was never evaluated, and evaluates it on request', async () => {

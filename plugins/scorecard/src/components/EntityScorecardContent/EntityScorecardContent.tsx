@@ -13,6 +13,7 @@ import { CHECK_STATUSES, checksAnchor } from '../CheckResults/checkGroups';
 import { LevelTrend } from '../LevelTrend/LevelTrend';
 import { LoadProgress } from '../LoadProgress/LoadProgress';
 import { ScorecardSummary } from '../ScorecardSummary/ScorecardSummary';
+import { useFirstEvaluationPoll } from '../EntityScorecardCard/useFirstEvaluationPoll';
 import { useEntityScorecardData } from './useEntityScorecardData';
 import { WaiverActions } from './WaiverActions';
 
@@ -30,6 +31,10 @@ export function EntityScorecardContent() {
   const api = useApi(scorecardApiRef);
   const { value, loading, error, reload } = useEntityScorecardData(entityRef);
   const shown = useShownChecks();
+  // Read again until the first evaluation lands (readers who may not
+  // evaluate it are told it is graded within minutes).
+  const neverEvaluated = !!value && !value.scorecard;
+  useFirstEvaluationPoll(neverEvaluated && !loading && !error, reload);
 
   const [evaluation, evaluate] = useAsyncFn(async () => {
     await api.evaluateEntity(entityRef);
@@ -65,7 +70,11 @@ export function EntityScorecardContent() {
   const actionError = evaluation.error ?? revocation.error;
   const header = (
     <>
-      <LoadProgress what="the scorecard" loading={loading} />
+      {/* A read again while never evaluated changes nothing in sight. */}
+      <LoadProgress
+        what="the scorecard"
+        loading={loading && !neverEvaluated}
+      />
       {actionError && <Alert severity="error">{actionError.message}</Alert>}
     </>
   );
