@@ -2,24 +2,30 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ScorecardApi } from '@causeway/plugin-scorecard';
 import { EntityLevel, levelRank } from '@causeway/plugin-scorecard-common';
 
-// What one owner can own; the overview's largest page.
-const MAX_PER_OWNER = 1000;
+// The overview's largest page: the services a home page can rank.
+const MAX_SERVICES = 1000;
+// The overview takes at most this many owners in one request.
+const OWNERS_PER_REQUEST = 50;
 
 /**
  * The scorecard level of each component the refs own, by lowercase entity
- * ref; components never graded are missing. The overview filters by one
- * owner, so one request per ref (the user and their teams).
+ * ref; components never graded are missing. One request for the user and
+ * their teams (more only past the overview's owners per request).
  */
 export async function serviceLevels(
   scorecardApi: ScorecardApi,
   ownershipEntityRefs: string[],
 ): Promise<Map<string, EntityLevel>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ownershipEntityRefs.length; i += OWNERS_PER_REQUEST) {
+    chunks.push(ownershipEntityRefs.slice(i, i + OWNERS_PER_REQUEST));
+  }
   const pages = await Promise.all(
-    ownershipEntityRefs.map(owner =>
+    chunks.map(owner =>
       scorecardApi.getOverview({
         owner,
         kind: 'component',
-        limit: MAX_PER_OWNER,
+        limit: MAX_SERVICES,
       }),
     ),
   );
