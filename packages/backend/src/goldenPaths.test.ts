@@ -11,6 +11,7 @@ import {
   dryRun,
   GoldenPathName,
   goldenPathValues,
+  loadTemplate,
   runTemplate,
   startGoldenPathBackend,
 } from './__testUtils__/templates';
@@ -87,6 +88,27 @@ const goldenPaths: GoldenPath[] = [
   },
 ];
 
+/**
+ * What the form's "Docs and on-call" step asks for; jobs have no SLO (the
+ * slo-defined check is for services).
+ */
+const operations = (type: GoldenPath['type']) => ({
+  docsUrl: 'https://docs.example.com/payments',
+  runbookUrl: 'https://runbooks.example.com/payments',
+  onCall: 'payments-primary',
+  ...(type === 'service'
+    ? { slo: '99.9% of requests under 300 ms over 30 days' }
+    : {}),
+});
+
+/** The gold checks those lift, each with the fact it reads. */
+const operationsChecks = (type: GoldenPath['type']) => [
+  ['docs-link', 'catalog.hasDocsLink'],
+  ['runbook-link', 'catalog.hasRunbookLink'],
+  ['on-call', 'catalog.hasOnCall'],
+  ...(type === 'service' ? [['slo-defined', 'catalog.hasSlo']] : []),
+];
+
 /** The workload's first container: the one CI sets the image of. */
 const firstContainer = (workload: any) =>
   (workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec : workload.spec)
@@ -121,7 +143,7 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
 
   describe.each(goldenPaths)('$template', goldenPath => {
     const { template, type, sourceFiles, workload, claims } = goldenPath;
-    const values = goldenPathValues[template];
+    const values = { ...goldenPathValues[template], ...operations(type) };
     const { name } = values;
     const dir = `apps/production/payments-team/${name}`;
     const claimFiles = claims.map(
@@ -172,6 +194,17 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
         },
       });
       expect(catalogInfo.spec.dependsOn ?? []).toEqual(dependsOn);
+      // Docs and on-call, written the way the gold checks read them.
+      expect(catalogInfo.metadata.links).toEqual([
+        { url: values.docsUrl, title: 'Documentation', type: 'docs' },
+        { url: values.runbookUrl, title: 'Runbook', type: 'runbook' },
+      ]);
+      expect(catalogInfo.metadata.annotations).toMatchObject({
+        'causeway.dev/on-call': values.onCall,
+        ...(type === 'service'
+          ? { 'causeway.dev/slo': operations(type).slo }
+          : {}),
+      });
 
       // CI: the scorecard release gate runs before every deploy.
       const ci = yaml.parse(run.files['source/.github/workflows/ci.yaml']);
@@ -225,10 +258,16 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
     });
 
     it('in a dry run without the optional values leaves them out', async () => {
-      const { system, description, timeZone, ...required } = values as Record<
-        string,
-        string
-      >;
+      const {
+        system,
+        description,
+        timeZone,
+        docsUrl,
+        runbookUrl,
+        onCall,
+        slo,
+        ...required
+      } = values as Record<string, string>;
       const run = await dryRun(asAlice, template, required);
 
       expect(run.error).toBeUndefined();
@@ -237,6 +276,13 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
         new RegExp(`^The ${name} (service|scheduled job)$`),
       );
       expect(catalogInfo.spec.system).toBeUndefined();
+      // No README on the local git host's web side to default the docs to.
+      expect(catalogInfo.metadata.links).toBeUndefined();
+      expect(
+        Object.keys(catalogInfo.metadata.annotations).filter(key =>
+          ['causeway.dev/on-call', 'causeway.dev/slo'].includes(key),
+        ),
+      ).toEqual([]);
       const manifest = yaml.parse(run.files[`gitops/${dir}/${workload.file}`]);
       // Part of no system: of itself.
       expect(manifest.metadata.labels['app.kubernetes.io/part-of']).toBe(name);
@@ -327,10 +373,67 @@ describe.each(backendDatabaseIds)('golden paths on %s', databaseId => {
           owner: 'group:default/payments-team',
         })),
       );
+
+      // Given docs, runbook, on-call (and an SLO), it passes those gold
+      // checks from its first evaluation.
+      const evaluated = await asAlice(
+        'POST',
+        `/api/scorecard/entities/component/default/${name}/evaluate`,
+      );
+      expect(evaluated.status).toBe(200);
+      const results = evaluated.body.results.filter((r: any) =>
+        operationsChecks(type).some(([id]) => id === r.checkId),
+      );
+      expect(results.map((r: any) => [r.checkId, r.status, r.values])).toEqual(
+        operationsChecks(type).map(([id, fact]) => [
+          id,
+          'pass',
+          { [fact]: true },
+        ]),
+      );
     });
   });
 
   const values = goldenPathValues['service-nodejs'];
+
+  it('refuses documentation and runbook links that are not http(s) before the run starts, and the preflight refuses them too', async () => {
+    const head = gitops('rev-parse', 'main');
+    const res = await asAlice('POST', '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/service-nodejs',
+      values: {
+        ...values,
+        name: 'phish-api',
+        docsUrl: 'data:text/html,<script>alert(document.cookie)</script>',
+        runbookUrl: 'file:///etc/passwd',
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(
+      res.body.errors.map((e: { property: string }) => e.property).sort(),
+    ).toEqual(['instance.docsUrl', 'instance.runbookUrl']);
+
+    // A template registered without the form's pattern is stopped by the
+    // preflight, before anything is created.
+    const { template, directoryContents } = loadTemplate('service-nodejs');
+    const operationsPage = template.spec.parameters.find(
+      (page: { properties: object }) => 'docsUrl' in page.properties,
+    );
+    delete operationsPage.properties.docsUrl.pattern;
+    const dry = await asAlice('POST', '/api/scaffolder/v2/dry-run', {
+      template,
+      directoryContents,
+      values: {
+        ...values,
+        name: 'phish-api',
+        docsUrl: 'data:text/html,<script>alert(1)</script>',
+      },
+      secrets: {},
+    });
+    expect(JSON.stringify(dry.body)).toContain(
+      'docsUrl: must be a link starting with http:// or https://',
+    );
+    expect(gitops('rev-parse', 'main')).toBe(head);
+  });
 
   it('refuses a taken name, an owner that is not a group and an unknown system before creating anything', async () => {
     const head = gitops('rev-parse', 'main');

@@ -22,3 +22,31 @@ export function freeTextProblem(
   }
   return undefined;
 }
+
+/**
+ * What is wrong with a link a golden path writes into the catalog (docs,
+ * runbook), as `FIELD: reason`, or undefined: bounded like free text, and
+ * http(s) only, since the entity page opens it for everyone who views it
+ * (a javascript: or file: link would run or point at the viewer's disk).
+ */
+export function linkProblem(field: string, value: unknown): string | undefined {
+  const problem = freeTextProblem(field, value);
+  if (problem || value === undefined || value === null || value === '') {
+    return problem;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value as string);
+  } catch {
+    url = undefined;
+  }
+  // Browsers drop spaces and control characters and read "\\" as "/".
+  const unsafe = [...(value as string)].some(character => {
+    const code = character.charCodeAt(0);
+    return code <= 0x20 || code === 0x7f || character === '\\';
+  });
+  if (!url || !['http:', 'https:'].includes(url.protocol) || unsafe) {
+    return `${field}: must be a link starting with http:// or https://`;
+  }
+  return undefined;
+}

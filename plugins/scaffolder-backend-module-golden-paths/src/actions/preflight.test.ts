@@ -220,6 +220,44 @@ describe('causeway:service:preflight', () => {
       'newRepository',
       'causeway-demo/refund-api',
     );
+    // The documentation link when the form gives none: its README.
+    expect(ctx.output).toHaveBeenCalledWith(
+      'readmeUrl',
+      'https://github.com/causeway-demo/refund-api#readme',
+    );
+  });
+
+  it('refuses docs and runbook links that are not http(s), and over-long on-call and SLO text, before anything is created', async () => {
+    const ctx = createMockActionContext<any>({
+      input: {
+        name: 'refund-api',
+        owner: 'group:default/payments-team',
+        docsUrl: 'data:text/html,<script>alert(document.cookie)</script>',
+        runbookUrl: 'file:///etc/passwd',
+        onCall: 'x'.repeat(201),
+        slo: 'y'.repeat(5000),
+      },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      'Cannot create refund-api: docsUrl: must be a link starting with http:// or https://; runbookUrl: must be a link starting with http:// or https://; onCall: 201 characters, at most 200 are taken; slo: 5000 characters, at most 200 are taken',
+    );
+    expect(ctx.output).not.toHaveBeenCalled();
+
+    const ok = createMockActionContext<any>({
+      input: {
+        name: 'refund-api',
+        owner: 'group:default/payments-team',
+        docsUrl: 'https://docs.example.com/refund-api',
+        runbookUrl: 'http://runbooks.example.com/refund-api',
+        onCall: 'payments-primary',
+        slo: '99.9% of requests under 300 ms over 30 days',
+      },
+    });
+    await action().handler(ok);
+    expect(ok.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/refund-api',
+    );
   });
 
   it('reports every problem at once, by field', async () => {

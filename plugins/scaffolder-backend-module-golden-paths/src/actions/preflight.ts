@@ -27,7 +27,7 @@ import {
   LocalGitHost,
   localRepositoryTask,
 } from '@causeway/plugin-gitops-node';
-import { freeTextProblem } from '../freeText';
+import { freeTextProblem, linkProblem } from '../freeText';
 import { SourceHostConfig } from '../sourceHost';
 import { examples } from './preflight.examples';
 
@@ -138,6 +138,30 @@ export function createPreflightAction(options: {
             .describe(
               'The free-text description the later steps write, checked for length before anything is created',
             ),
+        docsUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "A link to the service's documentation, written to its catalog entity: http(s) only",
+            ),
+        runbookUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe('A link to its runbook, written to its catalog entity'),
+        onCall: z =>
+          z
+            .string()
+            .optional()
+            .describe('Its on-call rotation (causeway.dev/on-call), free text'),
+        slo: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Its service level objective (causeway.dev/slo), free text',
+            ),
         kind: z =>
           z
             .enum(['Component', 'Resource'])
@@ -176,6 +200,13 @@ export function createPreflightAction(options: {
             .describe("publish:github's repoUrl when the host is GitHub"),
         sourceUrl: z =>
           z.string().describe('Where the source repository will be'),
+        readmeUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The new repository's README on GitHub: the documentation link when none is given",
+            ),
         githubSlug: z => z.string(),
         newRepository: z =>
           z
@@ -259,8 +290,16 @@ export function createPreflightAction(options: {
       const items = found.slice(0, refs.length);
       const changedEntity = changed ? found[refs.length] : undefined;
       const [ownerEntity, systemEntity] = items;
-      const tooLong = freeTextProblem('description', ctx.input.description);
-      if (tooLong) problems.push(tooLong);
+      // Each is written to the catalog entity, shown on the service's page.
+      for (const problem of [
+        freeTextProblem('description', ctx.input.description),
+        linkProblem('docsUrl', ctx.input.docsUrl),
+        linkProblem('runbookUrl', ctx.input.runbookUrl),
+        freeTextProblem('onCall', ctx.input.onCall),
+        freeTextProblem('slo', ctx.input.slo),
+      ]) {
+        if (problem) problems.push(problem);
+      }
       if (ownerEntity?.kind !== 'Group') {
         problems.push(`owner: ${refs[0]} is not a group in the catalog`);
       } else if (
@@ -392,6 +431,10 @@ export function createPreflightAction(options: {
           : host.url(name),
       );
       ctx.output('githubSlug', slug);
+      // The local git host serves no web page for a README to link to.
+      if (sourceHost.type === 'github') {
+        ctx.output('readmeUrl', `https://${sourceHost.host}/${slug}#readme`);
+      }
       // The name was checked free on GitHub just above. The scaffolder keeps
       // a completed step's output across a restart, so a resumed run still
       // has this server-side record of what existed before it.

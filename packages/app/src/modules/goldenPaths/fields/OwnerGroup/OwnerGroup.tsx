@@ -10,6 +10,7 @@ import { gitopsAnyTeamWritePermission } from '@causeway/plugin-gitops-common';
 import { useAsyncValue } from '../../../home/hooks/useAsyncValue';
 import {
   defaultOwnerGroup,
+  DISPLAY_NAME_FIELDS,
   GroupOption,
   groupLabel,
   offeredGroups,
@@ -28,14 +29,6 @@ export const OwnerGroupFieldSchema = makeFieldSchema({
         ),
     }),
 });
-
-const GROUP_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.title',
-  'spec.profile.displayName',
-];
 
 /**
  * The owning team: a searchable list of the signed-in user's Groups (every
@@ -60,7 +53,7 @@ export const OwnerGroup = (props: typeof OwnerGroupFieldSchema.TProps) => {
     const [{ items }, identity, anyTeam] = await Promise.all([
       catalogApi.getEntities({
         filter: { kind: 'Group' },
-        fields: GROUP_FIELDS,
+        fields: DISPLAY_NAME_FIELDS,
         order: { field: 'metadata.name', order: 'asc' },
       }),
       identityApi.getBackstageIdentity(),

@@ -34,12 +34,25 @@ const normalize = (value: string) => {
   return ref && stringifyEntityRef(ref);
 };
 
-export function toGroupOption(entity: Entity): GroupOption {
+/** The catalog fields entityDisplayName reads (with those of its ref). */
+export const DISPLAY_NAME_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'spec.profile.displayName',
+];
+
+/** A group's profile display name, or any entity's title. */
+export function entityDisplayName(entity: Entity): string | undefined {
   const profile = entity.spec?.profile as { displayName?: unknown } | undefined;
-  const title =
-    typeof profile?.displayName === 'string'
-      ? profile.displayName
-      : entity.metadata.title;
+  return typeof profile?.displayName === 'string'
+    ? profile.displayName
+    : entity.metadata.title;
+}
+
+export function toGroupOption(entity: Entity): GroupOption {
+  const title = entityDisplayName(entity);
   return {
     ref: stringifyEntityRef(entity),
     name: entity.metadata.name,

@@ -1,5 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { renderTemplateForm } from '../__testUtils__/renderTemplateForm';
 import { ServicePlan } from './ServicePlan';
 
@@ -48,20 +49,34 @@ function renderPlan(
               type: 'object',
               'ui:field': 'CausewayServicePlan',
               'ui:options': uiOptions,
-              'ui:backstage': { review: { explode: true } },
+              'ui:backstage': { review: { explode: false } },
             },
           },
         },
       },
     ],
     extensions: [{ name: 'CausewayServicePlan', component: ServicePlan }],
-    apis: [],
+    apis: [
+      catalogApiMock({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'payments-team', namespace: 'default' },
+            spec: { type: 'team', profile: { displayName: 'Payments Team' } },
+          },
+        ],
+      }),
+    ],
     initialState: values,
   });
 }
 
+async function goToPlan() {
+  await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
+}
+
 async function planShown() {
-  await userEvent.click(screen.getByRole('button', { name: 'Next' }));
   const table = await screen.findByRole('table', {
     name: 'What will be created',
   });
@@ -76,7 +91,7 @@ async function planShown() {
 }
 
 describe('CausewayServicePlan', () => {
-  it('lists what will be created from the earlier steps, and passes it to Review', async () => {
+  it('lists what will be created from the earlier steps, owners by display name, and passes it to Review', async () => {
     const { onCreate } = renderPlan(
       {
         environment: 'production',
@@ -86,45 +101,41 @@ describe('CausewayServicePlan', () => {
           PostgreSQLInstance: 'PostgreSQL database NAME-db',
           RedisCache: 'Redis cache NAME-cache',
         },
+        details: { docsUrl: 'Documentation', onCall: 'On-call' },
       },
       {
         name: 'payment-service',
         owner: 'group:default/payments-team',
         system: 'system:default/payments',
         infrastructure: 'PostgreSQLInstance',
+        docsUrl: 'https://docs.example.com/payments',
       },
     );
 
-    expect(await planShown()).toEqual({
+    const plan = {
       'Source repository': 'payment-service',
       'GitOps folder': 'apps/production/payments-team/payment-service/',
       'Kubernetes objects':
         'Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, ServiceMonitor, Argo CD Application',
       Claims: 'PostgreSQL database payment-service-db',
+      // A system the catalog does not know keeps its name.
       'Catalog entity':
-        'component:default/payment-service owned by payments-team in payments',
-    });
+        'component:default/payment-service owned by Payments Team in payments',
+      Documentation: 'https://docs.example.com/payments',
+    };
+    await goToPlan();
+    await waitFor(async () => expect(await planShown()).toEqual(plan));
 
     await userEvent.click(screen.getByRole('button', { name: 'Review' }));
-    // The Review step explodes the plan's lines under its key.
-    expect(await screen.findByText('Plan > Gitops Folder')).toBeInTheDocument();
+    // The Review step lists the plan's lines under their own labels.
     expect(
-      screen.getByText('apps/production/payments-team/payment-service/'),
+      await screen.findByText('apps/production/payments-team/payment-service/'),
     ).toBeInTheDocument();
+    expect(screen.getByText('GitOps folder:')).toBeInTheDocument();
+    expect(screen.queryByText(/Plan >/)).toBeNull();
 
     await userEvent.click(screen.getByRole('button', { name: 'Create' }));
-    expect(onCreate).toHaveBeenCalledWith(
-      expect.objectContaining({
-        plan: {
-          sourceRepository: 'payment-service',
-          gitopsFolder: 'apps/production/payments-team/payment-service/',
-          kubernetesObjects: OBJECTS.join(', '),
-          claims: 'PostgreSQL database payment-service-db',
-          catalogEntity:
-            'component:default/payment-service owned by payments-team in payments',
-        },
-      }),
-    );
+    expect(onCreate).toHaveBeenCalledWith(expect.objectContaining({ plan }));
   });
 
   it('takes claims from named values, a host, and says what is still missing', async () => {
@@ -138,6 +149,7 @@ describe('CausewayServicePlan', () => {
       { name: 'ledger-worker', database: 'small', infrastructure: 'none' },
     );
 
+    await goToPlan();
     expect(await planShown()).toEqual({
       'Source repository': 'ledger-worker on git.causeway.internal',
       'GitOps folder': 'apps/<environment>/ledger/ledger-worker/',
@@ -152,6 +164,7 @@ describe('CausewayServicePlan', () => {
       { name: 'checkout', infrastructure: 'none', database: 'none' },
     );
 
+    await goToPlan();
     expect(await planShown()).not.toHaveProperty('Claims');
   });
 });

@@ -1,4 +1,4 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 
 /** What a template tells CausewayServicePlan to show (its ui:options). */
@@ -25,19 +25,22 @@ export type ServicePlanOptions = {
    * VALUE for the form value.
    */
   claims?: Record<string, string>;
+  /**
+   * Other form values the plan lists, each under its label, in this order,
+   * e.g. `{ tier: Tier, docsUrl: Documentation }`; unset ones are left out.
+   */
+  details?: Record<string, string>;
 };
 
-/** The plan as the field's value: one line each, keyed for the Review step. */
+/**
+ * The plan as the field's value: one line each, keyed by the label the user
+ * reads, in order. The scaffolder's Review step shows it as it is, so it is
+ * the form's one summary (the templates hide the raw values from Review).
+ */
 export type ServicePlanValue = Record<string, string>;
 
-/** The lines in order: key of the value (Review shows it), label in the field. */
-export const PLAN_LINES = [
-  { key: 'sourceRepository', label: 'Source repository' },
-  { key: 'gitopsFolder', label: 'GitOps folder' },
-  { key: 'kubernetesObjects', label: 'Kubernetes objects' },
-  { key: 'claims', label: 'Claims' },
-  { key: 'catalogEntity', label: 'Catalog entity' },
-] as const;
+/** Display names of entity refs (e.g. group:default/payments-team: Payments Team). */
+export type EntityTitles = Record<string, string>;
 
 const isSet = (value: unknown) =>
   value !== undefined &&
@@ -46,15 +49,28 @@ const isSet = (value: unknown) =>
   value !== '' &&
   value !== 'none';
 
-function humanizeRef(value: string, defaultKind: string) {
+/** The entity's ref as the catalog keys it, or undefined for other text. */
+export function entityRefOf(value: string, defaultKind: string) {
   try {
-    return humanizeEntityRef(
+    return stringifyEntityRef(
       parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
-      { defaultKind },
     );
   } catch {
-    return value;
+    return undefined;
   }
+}
+
+/** Its display name when known, else its name (payments-team), else the text. */
+function refTitle(value: string, defaultKind: string, titles: EntityTitles) {
+  const ref = entityRefOf(value, defaultKind);
+  if (!ref) return value;
+  return (
+    titles[ref] ??
+    humanizeEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+      { defaultKind },
+    )
+  );
 }
 
 /** `group:default/payments-team` gives payments-team; other text stays. */
@@ -70,6 +86,7 @@ function refName(value: string) {
 export function servicePlan(
   formData: Record<string, unknown>,
   options: ServicePlanOptions,
+  titles: EntityTitles = {},
 ): ServicePlanValue {
   const formValue = (key: string | undefined) =>
     key !== undefined && isSet(formData[key])
@@ -88,11 +105,11 @@ export function servicePlan(
     place(options.namespaceFrom, options.namespace) ?? '<namespace>';
 
   const plan: ServicePlanValue = {
-    sourceRepository: options.host ? `${name} on ${options.host}` : name,
-    gitopsFolder: `apps/${environment}/${namespace}/${name}/`,
+    'Source repository': options.host ? `${name} on ${options.host}` : name,
+    'GitOps folder': `apps/${environment}/${namespace}/${name}/`,
   };
   if (options.objects?.length) {
-    plan.kubernetesObjects = options.objects.join(', ');
+    plan['Kubernetes objects'] = options.objects.join(', ');
   }
   const formValues = Object.values(formData).filter(isSet).map(String);
   const claims = Object.entries(options.claims ?? {}).flatMap(
@@ -106,14 +123,18 @@ export function servicePlan(
     },
   );
   if (claims.length > 0) {
-    plan.claims = claims.join('; ');
+    plan.Claims = claims.join('; ');
   }
-  plan.catalogEntity = [
+  plan['Catalog entity'] = [
     `component:default/${name}`,
-    owner && `owned by ${humanizeRef(owner, 'group')}`,
-    system && `in ${humanizeRef(system, 'system')}`,
+    owner && `owned by ${refTitle(owner, 'group', titles)}`,
+    system && `in ${refTitle(system, 'system', titles)}`,
   ]
     .filter(Boolean)
     .join(' ');
+  for (const [key, label] of Object.entries(options.details ?? {})) {
+    const value = formValue(key);
+    if (value) plan[label] = value;
+  }
   return plan;
 }
