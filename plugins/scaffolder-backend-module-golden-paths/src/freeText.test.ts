@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { FREE_TEXT_MAX_LENGTH, freeTextProblem } from './freeText';
+import { FREE_TEXT_MAX_LENGTH, freeTextProblem, linkProblem } from './freeText';
 
 const templatesDir = path.resolve(__dirname, '../../../templates');
 
@@ -25,6 +25,29 @@ describe('free text in golden paths', () => {
     expect(freeTextProblem('description', undefined)).toBe(undefined);
     expect(freeTextProblem('description', { a: 1 })).toBe(
       'description: must be text',
+    );
+  });
+
+  it('takes only http(s) links with nothing a browser would rewrite, bounded like free text', () => {
+    const refused = 'docsUrl: must be a link starting with http:// or https://';
+    expect(linkProblem('docsUrl', 'https://docs.example.com/a?b=c#d')).toBe(
+      undefined,
+    );
+    expect(linkProblem('docsUrl', undefined)).toBe(undefined);
+    expect(linkProblem('docsUrl', '')).toBe(undefined);
+    for (const link of [
+      'data:text/html,<b>x</b>',
+      'ftp://files.example.com/runbook',
+      'docs.example.com',
+      'https://docs.example.com/a b',
+      'https://docs.example.com/\tx',
+      'https:\\\\evil.example.com',
+    ]) {
+      expect([link, linkProblem('docsUrl', link)]).toEqual([link, refused]);
+    }
+    const long = `https://x.example/${'a'.repeat(300)}`;
+    expect(linkProblem('docsUrl', long)).toBe(
+      `docsUrl: ${long.length} characters, at most ${FREE_TEXT_MAX_LENGTH} are taken`,
     );
   });
 
