@@ -59,7 +59,9 @@ function FailingChecks(props: {
   } else if (next) {
     lead = 'No check fails.';
   } else {
-    lead = `${levelLabel(level)} is the top level: every check passes or is waived.`;
+    lead = `${levelLabel(
+      level,
+    )} is the top level: every check passes or is waived.`;
   }
   return (
     <Box component="section" id={checksAnchor('fail')} aria-label="Failing">

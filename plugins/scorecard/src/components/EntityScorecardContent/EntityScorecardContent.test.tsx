@@ -127,7 +127,9 @@ describe('EntityScorecardContent', () => {
     expect(pdb.queryByText(/How to fix/)).not.toBeInTheDocument();
 
     // Passing and not-applicable checks wait behind their counts.
-    expect(screen.queryByRole('listitem', { name: 'Owned by a team' })).toBeNull();
+    expect(
+      screen.queryByRole('listitem', { name: 'Owned by a team' }),
+    ).toBeNull();
     expect(
       screen.getByRole('button', { name: 'Passed (1)' }),
     ).toBeInTheDocument();

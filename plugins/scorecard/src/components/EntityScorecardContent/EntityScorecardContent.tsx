@@ -71,10 +71,7 @@ export function EntityScorecardContent() {
   const header = (
     <>
       {/* A read again while never evaluated changes nothing in sight. */}
-      <LoadProgress
-        what="the scorecard"
-        loading={loading && !neverEvaluated}
-      />
+      <LoadProgress what="the scorecard" loading={loading && !neverEvaluated} />
       {actionError && <Alert severity="error">{actionError.message}</Alert>}
     </>
   );

@@ -3,7 +3,10 @@ import { Link as RouterLink } from 'react-router-dom';
 import Box from '@mui/material/Box';
 import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
-import { CheckStatus, EntityScorecard } from '@causeway/plugin-scorecard-common';
+import {
+  CheckStatus,
+  EntityScorecard,
+} from '@causeway/plugin-scorecard-common';
 import { LevelBadge } from '../LevelBadge/LevelBadge';
 
 /** "gitops 1a2b3c4 / source 5d6e7f8": the commits graded, short. */
