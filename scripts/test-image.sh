@@ -205,7 +205,7 @@ token="$(guest_token 2>>"$work/curl.log")" || fail "embedded default: second gue
 cat >"$work/dry-run.json" <<'JSON'
 {"template":{"apiVersion":"scaffolder.backstage.io/v1beta3","kind":"Template","metadata":{"name":"image"},
  "spec":{"type":"service","steps":[
-  {"id":"render","action":"gitops:service:render","input":{"name":"image-check","owner":"payments-team","environment":"production","namespace":"payments-team","image":"registry.example.com/image@sha256:0000000000000000000000000000000000000000000000000000000000000000","port":8080,"tier":"standard","newNamespace":true}},
+  {"id":"render","action":"gitops:service:render","input":{"name":"image-check","owner":"payments-team","environment":"production","namespace":"payments-team","image":"registry.example.com/image@sha256:0000000000000000000000000000000000000000000000000000000000000000","port":8080,"tier":"standard"}},
   {"id":"claim","action":"gitops:claim:render","input":{"kind":"PostgreSQLInstance","name":"image-db","namespace":"payments-team","environment":"production","owner":"payments-team","parameters":{"size":"small","storageGB":20}}},
   {"id":"publish","action":"gitops:publish","input":{"message":"image check"}}]}},
  "values":{},"secrets":{},"directoryContents":[]}
