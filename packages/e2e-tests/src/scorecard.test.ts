@@ -85,7 +85,7 @@ describe('scorecards in a browser', () => {
     if (checksDir) fs.rmSync(checksDir, { recursive: true, force: true });
   });
 
-  it("shows payment-service's level and its checks by level, with the failing check's value and fix", async () => {
+  it("shows payment-service's level, leading with what blocks the next one: the failing check's value and fix", async () => {
     await page.goto(portal.baseUrl);
     await page.getByRole('button', { name: /enter/i }).click();
     await page.getByText('Golden paths').first().waitFor();
@@ -97,23 +97,25 @@ describe('scorecards in a browser', () => {
       page.getByLabel('Level: Silver').first().waitFor({ timeout: 10_000 }),
     );
 
-    const bronze = page.getByRole('region', { name: 'Bronze' });
-    await bronze.getByText('1 of 1 passing').waitFor();
-    await bronze.getByText('Owned by a team').waitFor();
-    const silver = page.getByRole('region', { name: 'Silver' });
-    await silver.getByText('1 of 1 passing').waitFor();
-    await silver.getByText('Runbook linked').waitFor();
-
-    const gold = page.getByRole('region', { name: 'Gold' });
-    await gold.getByText('0 of 1 passing').waitFor();
-    const onCall = gold.getByRole('listitem', { name: 'On-call rotation' });
+    // Silver, so the tab leads with the one gold check that fails.
+    const failing = page.getByRole('region', { name: 'Failing' });
+    await failing
+      .getByRole('heading', { name: 'To reach Gold: this check' })
+      .waitFor();
+    const onCall = failing.getByRole('listitem', { name: 'On-call rotation' });
     await onCall.getByText('Failed', { exact: true }).waitFor();
     await onCall.getByText('catalog.hasOnCall = false').waitFor();
     await onCall
       .getByText(/How to fix:\s*Add the pagerduty.com\/service-id annotation\./)
       .waitFor();
-    // Passing checks do not tell the user how to fix them.
-    await expect(silver.getByText(/How to fix/).count()).resolves.toBe(0);
+
+    // Passing checks are collapsed behind their count, and say no fix.
+    const passedToggle = page.getByRole('button', { name: /^Passed \(\d+\)$/ });
+    await passedToggle.click();
+    const passed = page.locator('#checks-pass');
+    await passed.getByText('Owned by a team').waitFor();
+    await passed.getByText('Runbook linked').waitFor();
+    await expect(passed.getByText(/How to fix/).count()).resolves.toBe(0);
   });
 
   it('shows the level distribution and the table on the Scorecards page', async () => {
@@ -152,7 +154,7 @@ describe('scorecards in a browser', () => {
     // Level: Gold. No service declares an on-call rotation; the website
     // checkout-web has no service checks to fail.
     await page.getByRole('combobox', { name: 'Level' }).click();
-    await page.getByRole('option', { name: 'Gold' }).click();
+    await page.getByRole('option', { name: 'Gold', exact: true }).click();
     await payment.waitFor({ state: 'detached' });
     await table.getByRole('row', { name: /checkout-web/ }).waitFor();
     await fraud.waitFor({ state: 'detached' });
@@ -160,7 +162,7 @@ describe('scorecards in a browser', () => {
     // Level: Silver. payment-service is there, fraud-detector (no runbook,
     // so bronze) is not.
     await page.getByRole('combobox', { name: 'Level' }).click();
-    await page.getByRole('option', { name: 'Silver' }).click();
+    await page.getByRole('option', { name: 'Silver', exact: true }).click();
     await payment.waitFor();
     await fraud.waitFor({ state: 'detached' });
 
@@ -169,9 +171,25 @@ describe('scorecards in a browser', () => {
     await page.getByRole('option', { name: 'Any' }).click();
     await payment.waitFor();
     await page.getByRole('combobox', { name: 'Failing check' }).click();
-    await page.getByRole('option', { name: 'Runbook linked (Silver)' }).click();
+    await page
+      .getByRole('option', { name: 'Runbook linked', exact: true })
+      .click();
     await fraud.waitFor();
     await fraud.getByLabel('Level: Bronze').waitFor();
     await payment.waitFor({ state: 'detached' });
+  });
+
+  it('shows what is below silver from a shared link, and keeps it on reload', async () => {
+    const table = page.getByRole('table', { name: 'Scorecards' });
+    const payment = table.getByRole('row', { name: /payment-service/ });
+    const fraud = table.getByRole('row', { name: /fraud-detector/ });
+
+    await page.goto(`${portal.baseUrl}/scorecards?below=silver`);
+    await fraud.waitFor();
+    await payment.waitFor({ state: 'detached' });
+    await page.reload();
+    await fraud.waitFor();
+    await payment.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('below')).toBe('silver');
   });
 });
