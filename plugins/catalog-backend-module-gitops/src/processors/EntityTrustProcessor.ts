@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_SOURCE_LOCATION,
   Entity,
   parseEntityRef,
   stringifyEntityRef,
@@ -15,7 +16,6 @@ import {
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 const KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
-const SOURCE_LOCATION = 'backstage.io/source-location';
 /** kubernetes.io/api-server and the others that make a Resource a cluster. */
 const KUBERNETES_CLUSTER_PREFIX = 'kubernetes.io/';
 
@@ -147,12 +147,12 @@ export function untrustedAnnotationProblems(
       `${KUBERNETES_ID}: needs ${ownNamespace}, so only its owner's namespace is searched`,
     );
   }
-  const source = annotations[SOURCE_LOCATION];
+  const source = annotations[ANNOTATION_SOURCE_LOCATION];
   if (source !== undefined) {
     const registeredFrom = repositoryOf(origin, 'file');
     if (!registeredFrom || repositoryOf(source, 'folder') !== registeredFrom) {
       problems.push(
-        `${SOURCE_LOCATION}: ${JSON.stringify(
+        `${ANNOTATION_SOURCE_LOCATION}: ${JSON.stringify(
           source,
         )} is not the repository it was registered from (allowed: ${
           registeredFrom ? `url:${registeredFrom}` : 'none'

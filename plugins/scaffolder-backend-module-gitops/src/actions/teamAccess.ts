@@ -57,9 +57,12 @@ export async function assertMayWritePaths(
   paths: string[],
 ): Promise<void> {
   const credentials = await ctx.getInitiatorCredentials();
+  // One check per team (undefined: outside every team's folder), naming
+  // the first of its paths.
   const byTeam = new Map<string | undefined, string>();
   for (const p of paths) {
-    if (!byTeam.has(teamOfPath(p))) byTeam.set(teamOfPath(p), p);
+    const team = teamOfPath(p);
+    if (!byTeam.has(team)) byTeam.set(team, p);
   }
   for (const [team, example] of byTeam) {
     const allowed = team
